@@ -1,0 +1,1 @@
+export { loadConfig, parseConfig, ConfigError, formatPath, type LoadedConfig } from './load.ts';
