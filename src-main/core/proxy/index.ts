@@ -18,3 +18,5 @@ export {
 export type { LlmKind, ModelPrice, Usage } from './cost.ts';
 export { Forwarder, upstreamUrl } from './forwarder.ts';
 export type { ForwardOptions, ForwardResult, ForwarderOptions } from './forwarder.ts';
+export { SseParser, sseEvent } from './sse.ts';
+export type { SseEvent } from './sse.ts';

@@ -1,7 +1,8 @@
 /**
  * An incremental server-sent-events splitter (WHATWG HTML "Server-sent events" parsing, reduced to
  * what LLM providers send): bytes in, whole events out, each with its raw text so pass-through can
- * forward it unchanged.
+ * forward it unchanged. Comment-only blocks (`: keep-alive`) come out as events with empty data,
+ * so pass-through forwards provider keep-alives too.
  */
 
 export interface SseEvent {
@@ -16,11 +17,15 @@ export interface SseEvent {
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
   private buffer = '';
+  /** A trailing `\r` held back until we know whether `\n` follows (a CRLF split across chunks). */
+  private pendingCr = false;
 
   /** Feeds bytes; returns the events they completed. */
   push(chunk: Uint8Array | string): SseEvent[] {
-    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    if (this.buffer.includes('\r')) this.buffer = this.buffer.replace(/\r\n?/g, '\n');
+    let text = (this.pendingCr ? '\r' : '') + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    this.pendingCr = text.endsWith('\r');
+    if (this.pendingCr) text = text.slice(0, -1);
+    this.buffer += text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
     const out: SseEvent[] = [];
     let idx: number;
     while ((idx = this.buffer.indexOf('\n\n')) !== -1) {
@@ -34,7 +39,8 @@ export class SseParser {
 
   /** The trailing event of a stream that ended without a blank line, if any. */
   end(): SseEvent[] {
-    this.buffer += this.decoder.decode();
+    this.buffer += this.decoder.decode() + (this.pendingCr ? '\n' : '');
+    this.pendingCr = false;
     const rest = this.buffer.trim();
     this.buffer = '';
     if (rest === '') return [];
