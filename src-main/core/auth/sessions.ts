@@ -74,6 +74,14 @@ export class SessionStore {
     return this.sessions.delete(sha256Hex(token));
   }
 
+  /** Revokes by the session id a Principal carries (the id is a prefix of the token's hash). */
+  revokeById(sessionId: string): boolean {
+    for (const [h, s] of this.sessions) {
+      if (s.session_id === sessionId) return this.sessions.delete(h);
+    }
+    return false;
+  }
+
   private prune(): void {
     const now = this.clock.now();
     for (const [h, s] of this.signIns) if (s.expiresAt <= now) this.signIns.delete(h);

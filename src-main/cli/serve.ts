@@ -1,0 +1,39 @@
+/** `tollgate serve`: the gateway headless, with the readiness line, a sign-in link, and graceful shutdown. */
+import { createGateway } from '../core/index.ts';
+import { parseCommon } from './args.ts';
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+}
+
+export async function runServe(argv: string[], io: Io): Promise<number> {
+  const opts = parseCommon(argv, io.env);
+  const gateway = await createGateway({
+    dataDir: opts.dataDir,
+    host: opts.host,
+    port: opts.port,
+    env: io.env,
+    ...(opts.configPath === undefined ? {} : { configPath: opts.configPath }),
+  });
+  const { url } = await gateway.start();
+  io.stdout.write(`Tollgate listening on ${url}\n`);
+  io.stderr.write(`Sign in to the UI (one-time link, valid 5 minutes): ${gateway.createSignInLink()}\n`);
+  if (gateway.masterKeySource !== 'configured') {
+    io.stderr.write(`The master key is in the ${gateway.masterKeySource === 'keychain' ? 'OS keychain (service "tollgate", account "master_key")' : `file ${opts.dataDir}/master_key`}.\n`);
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      gateway.stop().then(() => resolve(0), (err: unknown) => {
+        io.stderr.write(`error while stopping: ${String(err)}\n`);
+        resolve(1);
+      });
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
