@@ -50,7 +50,7 @@ export interface ForwardResult {
   /** USD at the deployment's prices. */
   cost: number;
   streamed: boolean;
-  /** The client disconnected before the answer was complete; usage is what was produced so far. */
+  /** The client disconnected before the answer was complete. Streams: usage is what was produced so far; non-streamed: the full answer's usage (the provider bills it anyway). */
   aborted: boolean;
   /** The upstream's error message (bounded, redacted) when it failed. */
   upstreamError?: string;
@@ -296,9 +296,11 @@ export class Forwarder {
       }
     }
 
+    // A stream is cut when its client leaves (we charge what was produced). A non-streamed answer is
+    // read to its end regardless: the provider bills it in full, so its real usage is what we charge.
     const upstreamAbort = new AbortController();
     const onClientAbort = () => upstreamAbort.abort();
-    opts.clientAbort.addEventListener('abort', onClientAbort, { once: true });
+    if (clientWantsStream) opts.clientAbort.addEventListener('abort', onClientAbort, { once: true });
 
     let response: Dispatcher.ResponseData;
     try {
@@ -367,7 +369,7 @@ export class Forwarder {
     try {
       text = await response.body.text();
     } catch (err) {
-      if (opts.clientAbort.aborted) return { status: 499, usage: zeroUsage(), streamed: false, aborted: true };
+      if (opts.clientRes.headersSent || opts.clientRes.destroyed) return { status: 499, usage: zeroUsage(), streamed: false, aborted: true };
       throw new GatewayError('ERR_UPSTREAM', `The provider for model '${opts.deployment.model_name}' broke off its answer.`, { cause: err });
     }
     let json: unknown;
@@ -395,8 +397,9 @@ export class Forwarder {
       usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     }
     if (opts.kind === 'count_tokens') usage.prompt_tokens = usage.completion_tokens = usage.total_tokens = 0;
+    const aborted = opts.clientAbort.aborted || opts.clientRes.destroyed;
     sendJson(opts.clientRes, response.statusCode, out === json ? text : out, ctx.baseHeaders);
-    return { status: response.statusCode, usage, streamed: false, aborted: false };
+    return { status: response.statusCode, usage, streamed: false, aborted };
   }
 
   private async relayStream(

@@ -219,3 +219,25 @@ test('an upstream slower than the deployment timeout is a 504 ERR_UPSTREAM', asy
     await slow.close();
   }
 });
+
+test('a client that leaves a non-streamed request is charged the full answer the provider produced', async () => {
+  const slow = await startUpstream({ latencyMs: 1000 });
+  const slowGw = await startHarness([{ model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o', api_base: `${slow.url}/v1` } }]);
+  try {
+    const messages = [{ role: 'user', content: 'Take your time' }];
+    const ac = new AbortController();
+    const pending = fetch(`${slowGw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', messages, max_tokens: 8 }), signal: ac.signal });
+    await eventually(() => slow.requests.length === 1);
+    ac.abort();
+    await assert.rejects(pending, { name: 'AbortError' });
+    const r = await slowGw.result(1);
+    assert.equal(r.aborted, true);
+    assert.equal(r.streamed, false);
+    const prompt = promptTokensFor({ messages });
+    assert.deepEqual(r.usage, { prompt_tokens: prompt, completion_tokens: 8, total_tokens: prompt + 8 });
+    close(r.cost, prompt * GPT4O_IN + 8 * GPT4O_OUT);
+  } finally {
+    await slowGw.close();
+    await slow.close();
+  }
+});
