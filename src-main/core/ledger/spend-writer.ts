@@ -1,0 +1,115 @@
+/**
+ * The spend writer: spend log rows are appended in memory and written to SQLite in one
+ * transaction per flush (every ~1 s and at shutdown), together with the daily aggregates and
+ * whatever the owner persists in `inTransaction` (the spend columns of keys, users, teams ...),
+ * so logs and spend totals on disk always agree. A crash loses at most one flush window.
+ */
+import type { Db } from '../store/index.ts';
+
+/** Where a settled request's spend log row comes from (never a secret). */
+export interface SpendLogRow {
+  request_id: string;
+  key_id: string | null;
+  key_name: string | null;
+  key_alias: string | null;
+  user_id: string | null;
+  team_id: string | null;
+  org_id: string | null;
+  end_user: string | null;
+  model: string;
+  deployment_model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  spend: number;
+  status: string;
+  latency_ms: number;
+  streamed: boolean;
+  aborted: boolean;
+  start_time: string;
+  end_time: string;
+}
+
+const LOG_COLUMNS = [
+  'request_id', 'key_id', 'key_name', 'key_alias', 'user_id', 'team_id', 'org_id', 'end_user', 'model', 'deployment_model',
+  'prompt_tokens', 'completion_tokens', 'total_tokens', 'spend', 'status', 'latency_ms', 'streamed', 'aborted', 'start_time', 'end_time',
+] as const;
+
+/** `YYYY-MM-DD` of an instant in an IANA zone. */
+export function dayOf(ms: number, formatter: Intl.DateTimeFormat): string {
+  return formatter.format(ms);
+}
+
+export function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  // en-CA prints ISO dates (2026-03-08).
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+}
+
+export interface SpendWriterOptions {
+  timeZone: string;
+  /** Runs inside each flush transaction, after the rows (persist dirty spend totals here). */
+  inTransaction?: () => void;
+}
+
+export class SpendWriter {
+  private readonly db: Db;
+  private readonly insertLog;
+  private readonly upsertDaily;
+  private readonly formatter: Intl.DateTimeFormat;
+  private readonly inTransaction: (() => void) | undefined;
+  private batch: SpendLogRow[] = [];
+  private written = 0;
+
+  constructor(db: Db, options: SpendWriterOptions) {
+    this.db = db;
+    this.formatter = dayFormatter(options.timeZone);
+    this.inTransaction = options.inTransaction;
+    // OR IGNORE: a request id seen twice (a client retrying with the same x-request-id) keeps its first row.
+    this.insertLog = db.prepare(`INSERT OR IGNORE INTO spend_logs (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    this.upsertDaily = db.prepare(
+      'INSERT INTO daily_spend (day, key_id, user_id, team_id, org_id, end_user, model, spend, requests, prompt_tokens, completion_tokens) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(day, key_id, user_id, team_id, org_id, end_user, model) DO UPDATE SET ' +
+        'spend = spend + excluded.spend, requests = requests + 1, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens',
+    );
+  }
+
+  /** Queues one row (hot path: no I/O). */
+  append(row: SpendLogRow): void {
+    this.batch.push(row);
+  }
+
+  /** Rows waiting for the next flush. */
+  get pending(): number {
+    return this.batch.length;
+  }
+
+  /** Rows written since start. */
+  get total(): number {
+    return this.written;
+  }
+
+  /** Writes every queued row in one transaction; returns how many. On failure the rows stay queued. */
+  flush(): number {
+    const rows = this.batch;
+    if (rows.length === 0 && this.inTransaction === undefined) return 0;
+    this.batch = [];
+    try {
+      this.db.transaction(() => {
+        for (const r of rows) {
+          const info = this.insertLog.run({ ...r, streamed: r.streamed ? 1 : 0, aborted: r.aborted ? 1 : 0 });
+          if (info.changes === 0) continue;
+          this.upsertDaily.run(
+            dayOf(Date.parse(r.start_time), this.formatter), r.key_id ?? '', r.user_id ?? '', r.team_id ?? '', r.org_id ?? '', r.end_user ?? '', r.model,
+            r.spend, r.prompt_tokens, r.completion_tokens,
+          );
+        }
+        this.inTransaction?.();
+      })();
+    } catch (err) {
+      this.batch = rows.concat(this.batch);
+      throw err;
+    }
+    this.written += rows.length;
+    return rows.length;
+  }
+}
