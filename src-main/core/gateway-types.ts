@@ -20,6 +20,8 @@ export interface GatewayOptions {
   clock?: Clock;
   /** pino level; 'silent' in tests. */
   logLevel?: string;
+  /** Where log lines go (default stderr); tests capture them to scan for secrets. */
+  logDestination?: { write(line: string): void };
   /** Environment used for `os.environ/` references and LiteLLM variables (defaults to process.env). */
   env?: Record<string, string | undefined>;
 }

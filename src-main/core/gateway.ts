@@ -35,7 +35,7 @@ const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
-  const logger = createLogger({ level: options.logLevel ?? env.TOLLGATE_LOG_LEVEL ?? 'info' });
+  const logger = createLogger({ level: options.logLevel ?? env.TOLLGATE_LOG_LEVEL ?? 'info', ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   const loaded = loadConfig(options.configPath, env);
   for (const w of loaded.warnings) logger.warn(w);
   const cfg = loaded.config;

@@ -71,9 +71,11 @@ export function checkModelAccess(deps: LlmDeps, p: Principal, key: KeyRecord | u
 }
 
 export function listModels(deps: LlmDeps, p: Principal, key: KeyRecord | undefined): unknown {
+  const deployments = deps.registry.list();
   const data = deps.registry.modelNames().filter((name) => {
     try {
-      checkModelAccess(deps, p, key, name, deps.registry.resolve(name.includes('*') ? name.replace(/\*/g, 'x') : name), null);
+      // Not registry.resolve: listing must not move the round-robin turn.
+      checkModelAccess(deps, p, key, name, deployments.find((d) => d.model_name === name), null);
       return true;
     } catch {
       return false;
@@ -130,7 +132,7 @@ export async function handleLlm(deps: LlmDeps, req: IncomingMessage, res: Server
       settled = true;
       const status = err instanceof GatewayError ? err.status : 500;
       ticket.release(status, deps.clock.now() - started);
-      if (err instanceof GatewayError && err.code === 'ERR_UPSTREAM') deps.metrics.upstreamErrors.inc({ model, status: '502' });
+      if (err instanceof GatewayError && err.code === 'ERR_UPSTREAM') deps.metrics.upstreamErrors.inc({ model, status: String(err.status) });
     }
     throw err;
   }

@@ -9,10 +9,12 @@ export interface Actor {
   /** For the audit log: `master_key`, `sk-...abcd`, `jwt:sub`, `session:...`. */
   display: string;
   request_id: string | null;
+  /** The caller's own virtual key, which it may always read. */
+  key_id?: string | null;
 }
 
 export function actorOf(p: Principal, requestId: string | null): Actor {
-  return { user_id: p.user_id, role: p.user_role, org_id: p.org_id, display: p.display, request_id: requestId };
+  return { user_id: p.user_id, role: p.user_role, org_id: p.org_id, display: p.display, request_id: requestId, key_id: p.key_id };
 }
 
 export function isAdmin(a: Actor): boolean {

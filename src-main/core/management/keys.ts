@@ -67,7 +67,7 @@ export class KeyService {
   }
 
   canRead(actor: Actor, rec: KeyRecord): boolean {
-    if (canReadAll(actor)) return true;
+    if (canReadAll(actor) || (actor.key_id !== undefined && actor.key_id === rec.key_id)) return true;
     return this.canWrite(actor, rec, true);
   }
 

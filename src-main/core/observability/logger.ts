@@ -28,7 +28,7 @@ export function scrubSecrets(text: string): string {
   return text.replace(KEY_IN_TEXT, (m) => `${m.slice(0, m.indexOf('_') === 3 ? 4 : 3)}...${m.slice(-4)}`);
 }
 
-export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(options: { level?: string; destination?: DestinationStream | { write(line: string): void } } = {}): Logger {
   return pino(
     {
       level: options.level ?? process.env.TOLLGATE_LOG_LEVEL ?? 'info',
@@ -37,6 +37,6 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       formatters: { level: (label) => ({ level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ fd: 2, sync: false }),
+    (options.destination as DestinationStream | undefined) ?? pino.destination({ fd: 2, sync: false }),
   );
 }
