@@ -20,8 +20,13 @@ export async function main(argv: string[]): Promise<number> {
         return await runServe(rest, io);
       case 'secrets': {
         const { runSecretsCommand } = await import('./secrets.ts');
-        const { createKeychainSecretStore } = await import('../core/secrets/index.ts');
-        return await runSecretsCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: process.stdin.isTTY === true, store: createKeychainSecretStore() });
+        const { selectSecretStore, insecureSecretsAllowed } = await import('../core/secrets/index.ts');
+        const { defaultDataDir } = await import('./data-dir.ts');
+        // selectSecretStore, not the keychain directly: on Linux without a Secret Service the
+        // library would fall back to the kernel keyring, which forgets everything at reboot.
+        const { store, warnings } = await selectSecretStore({ dataDir: process.env.TOLLGATE_DATA_DIR ?? defaultDataDir(), allowInsecure: insecureSecretsAllowed(undefined, process.env) });
+        for (const w of warnings) process.stderr.write(`tollgate: ${w}\n`);
+        return await runSecretsCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: process.stdin.isTTY === true, store });
       }
       case 'doctor': {
         const { runDoctor } = await import('./doctor.ts');
