@@ -240,6 +240,11 @@ export class GovernanceState {
     if (reset) this.dirty.add(scope);
   }
 
+  /** The scope's next reset as ISO text (for the record written through). */
+  resetIsoOf(id: string): string | null {
+    return iso(this.book.get(id)?.resetAt ?? null);
+  }
+
   removeScope(id: string): void {
     this.book.removeScope(id);
     this.persisters.delete(id);
