@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { durationString, money, positiveInt, modelMaxBudgetSchema } from './management.ts';
 
 /** An object id (user, team, org, customer, budget): 1..256 characters, no control characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const objectId = z.string().min(1).max(256).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
 const metadata = z.record(z.string(), z.unknown());
 const models = z.array(z.string().min(1).max(256));
