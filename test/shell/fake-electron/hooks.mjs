@@ -1,0 +1,7 @@
+// Module hooks: the bare specifier `electron` becomes the fake Electron.
+const fake = new URL('./electron.mjs', import.meta.url).href;
+
+export async function resolve(specifier, context, next) {
+  if (specifier === 'electron') return { url: fake, shortCircuit: true };
+  return next(specifier, context);
+}
