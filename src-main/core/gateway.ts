@@ -14,7 +14,8 @@ import { selectSecretStore, insecureSecretsAllowed, SecretResolver, loadOrCreate
 import {
   AuthChain, KeyIndex, SessionStore, createMasterKeyAuthenticator, createSessionAuthenticator, createVirtualKeyAuthenticator,
 } from './auth/index.ts';
-import { openGovernor, type Governor } from './policy/index.ts';
+import type { Governor } from './policy/index.ts';
+import { createGovernance } from './governance/index.ts';
 import { Forwarder, ModelRegistry } from './proxy/index.ts';
 import { AuditService } from './management/audit.ts';
 import { KeyService } from './management/keys.ts';
@@ -65,9 +66,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const audit = new AuditService(new AuditRepository(db), clock);
   const metrics = new Metrics();
 
-  let governor: Governor = openGovernor;
-  let roleOf: (userId: string) => Role | undefined = () => undefined;
-  const keys = new KeyService({ repo: keysRepo, index: keyIndex, audit, clock });
+  const ls = cfg.litellm_settings;
+  const governance = createGovernance({
+    db, clock, audit, keyIndex, keysRepo, log: logger,
+    settings: {
+      ...(ls.max_budget === undefined ? {} : { maxBudget: ls.max_budget }),
+      ...(ls.budget_duration === undefined ? {} : { budgetDuration: ls.budget_duration }),
+      ...(ls.timezone === undefined ? {} : { timezone: ls.timezone }),
+      ...(ls.max_end_user_budget === undefined ? {} : { maxEndUserBudget: ls.max_end_user_budget }),
+      ...(ls.default_end_user_budget_id === undefined ? {} : { defaultEndUserBudgetId: ls.default_end_user_budget_id }),
+      ...(gs.alerting_webhook_url === undefined ? {} : { alertingWebhookUrl: gs.alerting_webhook_url }),
+    },
+  });
+  governance.start();
+  let governor: Governor = governance.governor;
+  let roleOf: (userId: string) => Role | undefined = (id) => governance.roleOf(id);
+  const keys = new KeyService({
+    repo: keysRepo, index: keyIndex, audit, clock,
+    hooks: { isTeamAdmin: (a, t) => governance.isTeamAdmin(a, t), checkOwners: (b) => governance.checkOwners(b), onChange: (rec, id) => governance.onKeyChange(rec, id) },
+  });
   const sessions = new SessionStore(clock, gs.ui_session_ttl_minutes === undefined ? {} : { sessionTtlMs: gs.ui_session_ttl_minutes * 60_000 });
   const registry = new ModelRegistry(cfg.model_list);
   const forwarder = new Forwarder({ clock });
@@ -100,6 +117,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const openapi = buildOpenApi(bodySchemas, VERSION);
   const handlers: HandlerTable = {
+    ...governance.handlers,
     ...keyHandlers(keys),
     'GET /health/liveliness': () => "I'm alive!",
     'GET /health/liveness': () => "I'm alive!",
@@ -196,8 +214,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ssoListeners.add(listener);
       return () => ssoListeners.delete(listener);
     },
-    _internals: { db, keyIndex, keys, audit, registry, chain, sessions, handlers, secrets, store, setGovernor: (g: Governor) => { governor = g; }, setRoleOf: (f: typeof roleOf) => { roleOf = f; } },
+    _internals: { governance, db, keyIndex, keys, audit, registry, chain, sessions, handlers, secrets, store, setGovernor: (g: Governor) => { governor = g; }, setRoleOf: (f: typeof roleOf) => { roleOf = f; } },
   };
-  const gatewayHooks = { beforeClose: async (): Promise<void> => {}, todaySpend: (): number => 0 };
+  const gatewayHooks = { beforeClose: (): Promise<void> => governance.close(), todaySpend: (): number => governance.todaySpend() };
   return gateway;
 }

@@ -140,6 +140,9 @@ test('roles and key types: route access is 403 for authenticated callers', async
 });
 
 test('an internal user sees and changes only its own keys', async () => {
+  for (const user_id of ['alice', 'bob']) assert.equal((await gw.call('POST', '/user/new', { user_id, user_role: 'internal_user' })).status, 200);
+  const ghost = await gw.call('POST', '/key/generate', { user_id: 'nobody' });
+  assert.equal(ghost.status, 404, 'a key for an unknown user is refused');
   const { json: alice } = await gw.call('POST', '/key/generate', { user_id: 'alice' });
   const { json: bob } = await gw.call('POST', '/key/generate', { user_id: 'bob' });
   const list = await gw.call('GET', '/key/list', undefined, asKey(alice.key));
