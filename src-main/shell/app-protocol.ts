@@ -8,11 +8,11 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'ui';
+export const APP_HOST = 'tollgate';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /**
  * The UI is built with Vite's `base: '/ui/'` (it is served under /ui/ by the headless gateway), so
- * its documents reference `/ui/assets/...`. The window opens `app://ui/ui/` and the handler maps
+ * its documents reference `/ui/assets/...`. The window opens `app://tollgate/ui/` and the handler maps
  * the `/ui/` prefix onto the UI directory; paths without it are served from the same directory.
  */
 export const UI_BASE_PATH = '/ui/';
@@ -43,7 +43,7 @@ export function contentTypeFor(filePath: string): string {
   return CONTENT_TYPES[extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** True for URLs of the UI itself (`app://ui/...`), the only documents the window may show. */
+/** True for URLs of the UI itself (`app://tollgate/...`), the only documents the window may show. */
 export function isAppUrl(url: string): boolean {
   let u: URL;
   try {
@@ -70,7 +70,7 @@ function hasTraversal(rawUrl: string): boolean {
 
 /**
  * The file a URL names, relative to the UI directory, or null when the URL must be refused.
- * `app://ui/`, `app://ui/ui/` name `index.html`; `app://ui/ui/assets/a.js` names `assets/a.js`.
+ * `app://tollgate/`, `app://tollgate/ui/` name `index.html`; `app://tollgate/ui/assets/a.js` names `assets/a.js`.
  */
 export function resolveAppPath(root: string, rawUrl: string): string | null {
   if (hasTraversal(rawUrl)) return null;

@@ -36,37 +36,37 @@ test('serves the entry page with its content type, the CSP and nosniff', async (
 });
 
 test('serves assets under the /ui/ base and at the root, with correct types', async () => {
-  const js = await get('app://ui/ui/assets/app.js');
+  const js = await get('app://tollgate/ui/assets/app.js');
   assert.equal(js.status, 200);
   assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8');
   assert.equal(await js.text(), 'console.log(1)');
-  const css = await get('app://ui/assets/app.css');
+  const css = await get('app://tollgate/assets/app.css');
   assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
-  assert.equal((await get('app://ui/ui/assets/logo.svg')).headers.get('content-type'), 'image/svg+xml');
+  assert.equal((await get('app://tollgate/ui/assets/logo.svg')).headers.get('content-type'), 'image/svg+xml');
   assert.equal(contentTypeFor('x.woff2'), 'font/woff2');
   assert.equal(contentTypeFor('x.unknown'), 'application/octet-stream');
 });
 
 test('extension-less unknown paths fall back to index.html; missing files are 404', async () => {
-  assert.equal((await get('app://ui/ui/keys')).status, 200);
-  assert.equal((await get('app://ui/ui/assets/missing.js')).status, 404);
+  assert.equal((await get('app://tollgate/ui/keys')).status, 200);
+  assert.equal((await get('app://tollgate/ui/assets/missing.js')).status, 404);
 });
 
 test('path traversal is refused in every spelling', async () => {
   const attacks = [
-    'app://ui/../secret.txt',
-    'app://ui/ui/../../secret.txt',
-    'app://ui/assets/..%2f..%2fsecret.txt',
-    'app://ui/%2e%2e/secret.txt',
-    'app://ui/%2E%2E/%2E%2E/secret.txt',
-    'app://ui/.%2e/secret.txt',
-    'app://ui/assets%2f..%2f..%2fsecret.txt',
-    'app://ui/..%5csecret.txt',
-    'app://ui/..\\secret.txt',
-    'app://ui//etc/passwd',
-    'app://ui/%2fetc%2fpasswd',
-    'app://ui/index.html%00.js',
-    'app://ui/C:/Windows/win.ini',
+    'app://tollgate/../secret.txt',
+    'app://tollgate/ui/../../secret.txt',
+    'app://tollgate/assets/..%2f..%2fsecret.txt',
+    'app://tollgate/%2e%2e/secret.txt',
+    'app://tollgate/%2E%2E/%2E%2E/secret.txt',
+    'app://tollgate/.%2e/secret.txt',
+    'app://tollgate/assets%2f..%2f..%2fsecret.txt',
+    'app://tollgate/..%5csecret.txt',
+    'app://tollgate/..\\secret.txt',
+    'app://tollgate//etc/passwd',
+    'app://tollgate/%2fetc%2fpasswd',
+    'app://tollgate/index.html%00.js',
+    'app://tollgate/C:/Windows/win.ini',
   ];
   for (const url of attacks) {
     const res = await get(url);
@@ -77,7 +77,7 @@ test('path traversal is refused in every spelling', async () => {
 });
 
 test('a symlink that leaves the UI directory is not followed', async () => {
-  const res = await get('app://ui/assets/link.txt');
+  const res = await get('app://tollgate/assets/link.txt');
   assert.equal(res.status, 404);
   assert.notEqual(await res.text(), 'SECRET');
 });
@@ -93,10 +93,10 @@ test('other hosts, schemes and methods are refused', async () => {
 });
 
 test('isAppUrl accepts only the UI origin', () => {
-  assert.ok(isAppUrl('app://ui/ui/'));
-  assert.ok(isAppUrl('app://ui/ui/#/keys'));
+  assert.ok(isAppUrl('app://tollgate/ui/'));
+  assert.ok(isAppUrl('app://tollgate/ui/#/keys'));
   assert.ok(!isAppUrl('app://other/ui/'));
-  assert.ok(!isAppUrl('app://ui/../x'));
+  assert.ok(!isAppUrl('app://tollgate/../x'));
   assert.ok(!isAppUrl('http://127.0.0.1:4000/ui/'));
   assert.ok(!isAppUrl('not a url'));
 });

@@ -4,7 +4,7 @@ import { createGetSessionHandler, isTrustedSender } from '../../src-main/shell/i
 import type { DesktopSession, IpcSenderLike } from '../../src-main/shell/index.ts';
 
 const MAIN = 7;
-const ok: IpcSenderLike = { sender: { id: MAIN }, senderFrame: { url: 'app://ui/ui/#/keys', parent: null } };
+const ok: IpcSenderLike = { sender: { id: MAIN }, senderFrame: { url: 'app://tollgate/ui/#/keys', parent: null } };
 
 test('the main window top frame on app:// is trusted', () => {
   assert.equal(isTrustedSender(ok, MAIN), true);
@@ -14,8 +14,8 @@ test('other webContents, other frames and other documents are not', () => {
   assert.equal(isTrustedSender({ ...ok, sender: { id: 8 } }, MAIN), false);
   assert.equal(isTrustedSender(ok, null), false, 'no main window');
   assert.equal(isTrustedSender({ ...ok, senderFrame: null }, MAIN), false, 'frame gone');
-  assert.equal(isTrustedSender({ ...ok, senderFrame: { url: 'app://ui/ui/', parent: {} } }, MAIN), false, 'subframe');
-  for (const url of ['https://evil.example/', 'http://127.0.0.1:4000/ui/', 'file:///tmp/x.html', 'about:blank', 'data:text/html,x', 'app://evil/ui/', 'app://ui/../x']) {
+  assert.equal(isTrustedSender({ ...ok, senderFrame: { url: 'app://tollgate/ui/', parent: {} } }, MAIN), false, 'subframe');
+  for (const url of ['https://evil.example/', 'http://127.0.0.1:4000/ui/', 'file:///tmp/x.html', 'about:blank', 'data:text/html,x', 'app://evil/ui/', 'app://tollgate/../x']) {
     assert.equal(isTrustedSender({ ...ok, senderFrame: { url, parent: null } }, MAIN), false, url);
   }
 });

@@ -54,7 +54,7 @@ test('the built main process boots the real gateway and serves the window', { ti
     assert.equal(r.webPreferences.contextIsolation, true);
     assert.equal(r.webPreferences.nodeIntegration, false);
     assert.equal(r.webPreferences.preload, join(app, 'dist-electron', 'preload.cjs'));
-    assert.equal(r.loadedUrl, 'app://ui/ui/');
+    assert.equal(r.loadedUrl, 'app://tollgate/ui/');
     assert.equal(r.page.status, 200);
     assert.match(r.page.body, /Tollgate UI/);
     assert.match(r.page.csp, /connect-src 'self' http:\/\/127\.0\.0\.1:\d+;/);
@@ -70,6 +70,9 @@ test('the built main process boots the real gateway and serves the window', { ti
     assert.equal(r.session.hasToken, true);
     assert.equal(r.untrustedRefused, true);
     assert.equal(r.whoami, 200, 'the session token works against the real gateway');
+    assert.equal(r.whoamiAllowOrigin, 'app://tollgate', 'the gateway accepts the window origin');
+    assert.ok(r.preflight.status >= 200 && r.preflight.status < 300, `preflight ${r.preflight.status}`);
+    assert.equal(r.preflight.allowOrigin, 'app://tollgate');
     assert.match(r.tray.tooltip, /^Tollgate — running on 127\.0\.0\.1:\d+\nToday: \$0\.00$/);
     assert.deepEqual(r.tray.labels.slice(-4), ['Open window', 'Pause gateway', 'separator', 'Quit']);
     assert.deepEqual(r.opened, ['https://docs.example.com/', 'https://docs.example.com/']);

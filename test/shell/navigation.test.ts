@@ -6,8 +6,8 @@ import type { OpenExternalPolicy } from '../../src-main/shell/index.ts';
 const policy: OpenExternalPolicy = { gatewayOrigin: () => 'http://127.0.0.1:4000', trustedOrigins: [] };
 
 test('the window may navigate within the UI only', () => {
-  assert.deepEqual(decideNavigation('app://ui/ui/', policy), { action: 'allow' });
-  assert.deepEqual(decideNavigation('app://ui/ui/#/keys', policy), { action: 'allow' });
+  assert.deepEqual(decideNavigation('app://tollgate/ui/', policy), { action: 'allow' });
+  assert.deepEqual(decideNavigation('app://tollgate/ui/#/keys', policy), { action: 'allow' });
 });
 
 test('navigation anywhere else is denied, and only safe links go to the system browser', () => {
@@ -17,8 +17,8 @@ test('navigation anywhere else is denied, and only safe links go to the system b
     ['file:///etc/passwd', false],
     ['javascript:alert(1)', false],
     ['data:text/html,<script>alert(1)</script>', false],
-    ['app://ui/../../etc/passwd', false],
-    ['app://ui/%2e%2e/%2e%2e/etc/passwd', false],
+    ['app://tollgate/../../etc/passwd', false],
+    ['app://tollgate/%2e%2e/%2e%2e/etc/passwd', false],
     ['app://evil/ui/', false],
     ['about:blank', false],
     ['https://docs.litellm.ai/', true],
@@ -30,7 +30,7 @@ test('navigation anywhere else is denied, and only safe links go to the system b
 });
 
 test('window.open is always denied; only safe links go to the system browser', () => {
-  assert.deepEqual(decideWindowOpen('app://ui/ui/', policy), { action: 'deny', openExternally: false });
+  assert.deepEqual(decideWindowOpen('app://tollgate/ui/', policy), { action: 'deny', openExternally: false });
   assert.deepEqual(decideWindowOpen('https://platform.openai.com/api-keys', policy), { action: 'deny', openExternally: true });
   for (const url of ['http://evil.example/', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'https://u:p@evil.example/']) {
     assert.deepEqual(decideWindowOpen(url, policy), { action: 'deny', openExternally: false }, url);

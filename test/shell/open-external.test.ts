@@ -41,7 +41,7 @@ test('dangerous schemes, other http and credentials are refused and nothing is o
     'smb://evil/share',
     'vbscript:msgbox(1)',
     'ms-msdt:/id',
-    'app://ui/ui/',
+    'app://tollgate/ui/',
     '',
     'not a url',
     `https://example.com/${'a'.repeat(9000)}`,

@@ -89,34 +89,41 @@ async function drive(win) {
   const serve = (url, method = 'GET') => rec.protocol.handler(new Request(url, { method }));
   const page = await serve(win.url);
   report.page = { status: page.status, type: page.headers.get('content-type'), csp: page.headers.get('content-security-policy'), body: await page.text() };
-  report.asset = (await serve('app://ui/ui/assets/app.js')).status;
-  report.traversal = (await serve('app://ui/ui/%2e%2e/%2e%2e/package.json')).status;
+  report.asset = (await serve('app://tollgate/ui/assets/app.js')).status;
+  report.traversal = (await serve('app://tollgate/ui/%2e%2e/%2e%2e/package.json')).status;
 
   let granted = null;
   rec.permissionRequest(win.webContents, 'media', (g) => (granted = g), {});
   report.permissionGranted = granted;
-  report.permissionCheck = rec.permissionCheck(win.webContents, 'notifications', 'app://ui', {});
+  report.permissionCheck = rec.permissionCheck(win.webContents, 'notifications', 'app://tollgate', {});
 
   const wc = win.webContents;
   const nav = (url) => { let prevented = false; wc.emit('will-frame-navigate', { url, preventDefault: () => (prevented = true) }); return prevented; };
-  report.navigationBlocked = { evil: nav('http://evil.example/'), file: nav('file:///etc/passwd'), app: nav('app://ui/ui/#/keys') };
+  report.navigationBlocked = { evil: nav('http://evil.example/'), file: nav('file:///etc/passwd'), app: nav('app://tollgate/ui/#/keys') };
   report.windowOpen = wc.windowOpenHandler({ url: 'https://docs.example.com/' });
   let webviewPrevented = false;
   wc.emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) }, {}, {});
   report.webviewPrevented = webviewPrevented;
 
   const getSession = rec.ipc.get('tollgate:get-session');
-  const trusted = { sender: { id: wc.id }, senderFrame: { url: 'app://ui/ui/', parent: null } };
+  const trusted = { sender: { id: wc.id }, senderFrame: { url: 'app://tollgate/ui/', parent: null } };
   const s = await getSession(trusted);
   report.session = { role: s.user_role, user: s.user_id, gateway_url: s.gateway_url, hasToken: typeof s.session_token === 'string' && s.session_token.length > 16 };
   try {
-    await getSession({ sender: { id: wc.id + 100 }, senderFrame: { url: 'app://ui/ui/', parent: null } });
+    await getSession({ sender: { id: wc.id + 100 }, senderFrame: { url: 'app://tollgate/ui/', parent: null } });
     report.untrustedRefused = false;
   } catch {
     report.untrustedRefused = true;
   }
-  const whoami = await fetch(`${s.gateway_url}/ui/whoami`, { headers: { authorization: `Bearer ${s.session_token}` } });
+  // As the renderer calls it: from the app:// origin, with the bearer, after a CORS preflight.
+  const preflight = await fetch(`${s.gateway_url}/ui/whoami`, {
+    method: 'OPTIONS',
+    headers: { origin: 'app://tollgate', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+  });
+  report.preflight = { status: preflight.status, allowOrigin: preflight.headers.get('access-control-allow-origin') };
+  const whoami = await fetch(`${s.gateway_url}/ui/whoami`, { headers: { origin: 'app://tollgate', authorization: `Bearer ${s.session_token}` } });
   report.whoami = whoami.status;
+  report.whoamiAllowOrigin = whoami.headers.get('access-control-allow-origin');
   await new Promise((r) => setTimeout(r, 50));
 
   const tray = rec.trays[0];
