@@ -1,4 +1,5 @@
 /** Test fixtures: a real SQLite file in a temp dir, an injected clock and a governance module over them. */
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ export function makeKey(env: Env, fields: Partial<KeyRecord> = {}): KeyRecord {
   const id = fields.key_id ?? `k-${Math.random().toString(36).slice(2)}`;
   const at = new Date(env.clock.now()).toISOString();
   const rec: KeyRecord = {
-    key_id: id, token: `${id}-token`.padEnd(64, '0'), key_name: 'sk-...abcd', key_alias: null, user_id: null, team_id: null, organization_id: null,
+    key_id: id, token: createHash('sha256').update(id).digest('hex'), key_name: 'sk-...abcd', key_alias: null, user_id: null, team_id: null, organization_id: null,
     models: [], spend: 0, max_budget: null, soft_budget: null, budget_duration: null, budget_reset_at: null, rpm_limit: null, tpm_limit: null,
     max_parallel_requests: null, model_max_budget: null, model_rpm_limit: null, model_tpm_limit: null, model_spend: {}, allowed_routes: [],
     key_type: 'default', metadata: {}, blocked: false, expires: null, temp_budget_increase: null, temp_budget_expiry: null, created_at: at, updated_at: at, created_by: null,
