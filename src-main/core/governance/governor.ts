@@ -210,7 +210,7 @@ class GovernedTicket implements Ticket {
     if (key !== undefined && cost > 0) {
       key.spend = this.s.book.spendOf(scopeOf.key(key.key_id));
       const model = this.input.model;
-      key.model_spend = { ...key.model_spend, [model]: (key.model_spend[model] ?? 0) + cost };
+      key.model_spend[model] = (key.model_spend[model] ?? 0) + cost;
       this.s.dirty.add(scopeOf.key(key.key_id));
     }
     const end = this.s.clock.now();
