@@ -202,6 +202,8 @@ export class GovernanceState {
       rec.budget_reset_at = resetAt;
       this.keysRepo.setSpend(id, spend, rec.model_spend, resetAt);
     });
+    // KeyService stores no reset time; persist the first one so a reset missed while stopped still happens.
+    if (k.budget_duration !== null && k.budget_reset_at === null) this.dirty.add(scopeOf.key(id));
     for (const [model, b] of Object.entries(k.model_max_budget ?? {})) {
       const scope = scopeOf.keyModel(id, model);
       const row = this.scopeSpend.get(scope);
