@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GatewayError } from '../../src-shared/errors.ts';
-import { keyGenerateSchema, keyUpdateSchema, keyDeleteSchema, keyRegenerateSchema, keyBlockSchema, uiSessionCreateSchema } from '../../src-shared/management.ts';
+import { keyGenerateSchema, keyUpdateSchema, keyDeleteSchema, keyRegenerateSchema, keyBlockSchema, uiSessionCreateSchema, authExplainSchema } from '../../src-shared/management.ts';
 import type { Role } from '../../src-shared/roles.ts';
 import { loadConfig } from './config/index.ts';
 import { openDatabase, KeysRepository, AuditRepository } from './store/index.ts';
@@ -26,6 +26,8 @@ import { Guard } from './http/guard.ts';
 import { createHttpApp, RawResponse } from './http/app.ts';
 import { parseBody } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
+import { explain } from './http/explain.ts';
+import { wireIdentity } from './identity-wiring.ts';
 import { systemClock } from './ports.ts';
 import type { Gateway, GatewayOptions, GatewayStatus, UiSession } from './gateway-types.ts';
 
@@ -89,11 +91,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const registry = new ModelRegistry(cfg.model_list);
   const forwarder = new Forwarder({ clock });
 
+  const identity = await wireIdentity(gs, env, { configDir: loaded.configDir, configPath: loaded.path, clock, governance, keyIndex, roleOf: (id) => roleOf(id) });
+  identity.warm();
   const chain = new AuthChain({
     ...(gs.litellm_key_header_name === undefined ? {} : { customHeader: gs.litellm_key_header_name }),
     master: createMasterKeyAuthenticator(() => master.key),
+    ...(identity.custom === undefined ? {} : { custom: identity.custom }),
     builtins: [createSessionAuthenticator(sessions), createVirtualKeyAuthenticator(keyIndex, clock, (id) => roleOf(id))],
-    identity: [],
+    identity: identity.identity,
   });
 
   let host = options.host ?? '127.0.0.1';
@@ -111,9 +116,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return { session_token: s.token, expires_at: new Date(s.info.expiresAt).toISOString(), user_id: s.info.user_id, user_role: s.info.user_role };
   };
 
+  const llmDeps = { registry, forwarder, secrets, governor: () => governor, clock, metrics };
   const bodySchemas = {
     'POST /key/generate': keyGenerateSchema, 'POST /key/update': keyUpdateSchema, 'POST /key/delete': keyDeleteSchema,
-    'POST /key/regenerate': keyRegenerateSchema, 'POST /key/block': keyBlockSchema, 'POST /key/unblock': keyBlockSchema, 'POST /ui/session': uiSessionCreateSchema,
+    'POST /key/regenerate': keyRegenerateSchema, 'POST /key/block': keyBlockSchema, 'POST /key/unblock': keyBlockSchema, 'POST /ui/session': uiSessionCreateSchema, 'POST /auth/explain': authExplainSchema,
   };
   const openapi = buildOpenApi(bodySchemas, VERSION);
   const handlers: HandlerTable = {
@@ -144,6 +150,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       sessions.revokeById(c.principal.session_id);
       return { status: 'signed_out' };
     },
+    'POST /auth/explain': (c) => explain(c, { chain, keyIndex, llm: llmDeps }),
     'GET /ui/whoami': (c) => ({ user_id: c.principal.user_id, user_role: c.principal.user_role, user_email: c.principal.user_email ?? null, method: c.principal.method }),
   };
 
@@ -152,7 +159,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = createHttpApp({
     guard, chain, keyIndex, clock, logger, metrics,
     handlers: () => handlers,
-    llm: { registry, forwarder, secrets, governor: () => governor, clock, metrics },
+    llm: llmDeps,
     publicRoutes: gs.public_routes ?? [],
     requireAuthForMetrics: gs.require_auth_for_metrics_endpoint ?? true,
     maxBodyBytes: Math.round((gs.max_request_size_mb ?? 32) * 1024 * 1024),

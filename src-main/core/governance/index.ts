@@ -47,6 +47,8 @@ export interface GovernanceDeps {
 
 export interface Governance {
   governor: Governor;
+  /** The in-memory objects (users, teams, ...), read by the identity directory. */
+  state: GovernanceState;
   handlers: HandlerTable;
   isTeamAdmin(actor: Actor, teamId: string): boolean;
   /** The stored role of a user (a key's role is its owner's), or undefined for an unknown user. */
@@ -132,6 +134,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
 
   return {
     governor,
+    state,
     handlers,
     isTeamAdmin: (actor, teamId) => isTeamAdminOf(actor, state.teams.get(teamId)),
     roleOf: (userId) => state.users.get(userId)?.user_role,

@@ -84,16 +84,32 @@ export function listModels(deps: LlmDeps, p: Principal, key: KeyRecord | undefin
   return { object: 'list', data: data.map((id) => ({ id, object: 'model', created: 0, owned_by: 'tollgate' })) };
 }
 
+/** JWT `team_ids`: the request acts for the first team with access to the model (LiteLLM's rule). */
+function pickTeam(deps: LlmDeps, p: Principal, teams: readonly string[], model: string, d: ResolvedDeployment | undefined): Principal {
+  const facts = modelFacts(deps.registry, model, d);
+  for (const team_id of teams) {
+    const candidate = { ...p, team_id };
+    try {
+      deps.governor().checkModelAccess(candidate, undefined, facts, p.end_user_id);
+      return candidate;
+    } catch {
+      // next team
+    }
+  }
+  throw new GatewayError('ERR_TEAM_MODEL_ACCESS_DENIED', `None of the token's teams (${teams.join(', ')}) may use model ${model}.`, { param: 'model' });
+}
+
 export async function handleLlm(deps: LlmDeps, req: IncomingMessage, res: ServerResponse, ctx: { principal: Principal; key: KeyRecord | undefined; path: string; requestId: string; rawBody: unknown }): Promise<{ model: string; status: number }> {
   const kind = KIND_BY_PATH[ctx.path];
   if (kind === undefined) throw new GatewayError('ERR_ROUTE_NOT_FOUND', `No LLM route ${ctx.path}.`);
   const body = validateLlmBody(ctx.rawBody);
   const model = body.model as string;
   const endUser = endUserOf(req, body);
-  const p: Principal = endUser === null ? ctx.principal : { ...ctx.principal, end_user_id: ctx.principal.end_user_id ?? endUser };
+  let p: Principal = endUser === null ? ctx.principal : { ...ctx.principal, end_user_id: ctx.principal.end_user_id ?? endUser };
   const governor = deps.governor();
-  governor.checkBlocked(p, p.end_user_id);
   const deployment = deps.registry.resolve(model);
+  if (p.team_ids !== undefined && p.team_ids.length > 0 && (p.team_id === null || p.team_ids.includes(p.team_id))) p = pickTeam(deps, p, p.team_ids, model, deployment);
+  governor.checkBlocked(p, p.end_user_id);
   checkModelAccess(deps, p, ctx.key, model, deployment, p.end_user_id);
   if (deployment === undefined) {
     throw new GatewayError('ERR_MODEL_NOT_FOUND', `Model ${model} is not configured. Call GET /v1/models for the models you may use.`, { param: 'model' });
