@@ -1,0 +1,113 @@
+/** Audit log (`GET /audit?page=`): who changed what and when, with before/after (secrets redacted by the gateway). */
+import { useState } from 'react';
+import { useApp } from '../AppContext.tsx';
+import { pickString, toPage } from '../api/lists.ts';
+import { Badge } from '../components/Badge.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { Pagination } from '../components/Pagination.tsx';
+import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { useResource } from '../hooks/useResource.ts';
+import { formatDateTime } from '../lib/format.ts';
+
+type Row = Record<string, unknown>;
+
+/** Field names whose value differs between before and after (top level). */
+export function changedFields(before: unknown, after: unknown): string[] {
+  const b = typeof before === 'object' && before !== null ? (before as Row) : {};
+  const a = typeof after === 'object' && after !== null ? (after as Row) : {};
+  const names = new Set([...Object.keys(b), ...Object.keys(a)]);
+  return [...names].filter((n) => JSON.stringify(b[n]) !== JSON.stringify(a[n])).sort();
+}
+
+function json(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2);
+}
+
+function parsed(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export function AuditPage() {
+  const { client } = useApp();
+  const [page, setPage] = useState(1);
+  const audit = useResource(async (signal) => toPage<Row>(await client.get('/audit', { page }, signal)), [client, page]);
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description="Every management change: who, what, when, before and after."
+        actions={
+          <button type="button" className="button" onClick={audit.reload}>
+            Refresh
+          </button>
+        }
+      />
+      {audit.error !== undefined ? <ErrorBanner error={audit.error} onRetry={audit.reload} /> : null}
+      {audit.loading && audit.data === undefined ? <Loading /> : null}
+      {audit.data?.items.length === 0 ? <EmptyState title="No changes recorded yet" /> : null}
+      {audit.data !== undefined && audit.data.items.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table table-dense">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Object</th>
+                <th scope="col">Changes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {audit.data.items.map((r, i) => {
+                const before = parsed(r.before);
+                const after = parsed(r.after);
+                const changed = changedFields(before, after);
+                return (
+                  <tr key={pickString(r, 'id') ?? i}>
+                    <td className="nowrap">{formatDateTime(pickString(r, 'created_at', 'updated_at'))}</td>
+                    <td className="mono">{pickString(r, 'actor', 'changed_by') ?? '—'}</td>
+                    <td>
+                      <Badge tone={/delete|block/i.test(pickString(r, 'action') ?? '') ? 'warning' : 'neutral'}>{pickString(r, 'action') ?? '—'}</Badge>
+                    </td>
+                    <td>
+                      <span className="muted">{pickString(r, 'object_type', 'table_name') ?? ''}</span> <span className="mono">{pickString(r, 'object_id') ?? ''}</span>
+                    </td>
+                    <td>
+                      <details>
+                        <summary>{changed.length === 0 ? 'details' : changed.slice(0, 4).join(', ') + (changed.length > 4 ? ` +${changed.length - 4}` : '')}</summary>
+                        <div className="diff">
+                          <div>
+                            <div className="diff-label">Before</div>
+                            <pre className="mono">{json(before)}</pre>
+                          </div>
+                          <div>
+                            <div className="diff-label">After</div>
+                            <pre className="mono">{json(after)}</pre>
+                          </div>
+                        </div>
+                      </details>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {audit.data !== undefined && (page > 1 || (audit.data.totalPages ?? 1) > 1) ? <Pagination page={page} totalPages={audit.data.totalPages} onPage={setPage} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+/** Reusable budgets (attached to customers, team members, organizations): list and create. */
+import { useState } from 'react';
+import { useApp } from '../AppContext.tsx';
+import { pickNumber, pickString, toList } from '../api/lists.ts';
+import { FormDialog } from '../components/FormDialog.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { useResource } from '../hooks/useResource.ts';
+import { formatDateTime, formatInt, formatMoney } from '../lib/format.ts';
+import { budgetNewSchema } from '../lib/schemas.ts';
+
+type Row = Record<string, unknown>;
+
+export function BudgetsPage() {
+  const { client, can, notify } = useApp();
+  const [creating, setCreating] = useState(false);
+  const budgets = useResource(async (signal) => toList<Row>(await client.get('/budget/list', undefined, signal)), [client]);
+  const canCreate = can('POST', '/budget/new');
+  return (
+    <>
+      <PageHeader
+        title="Budgets"
+        description="Named budgets and limits you can attach to customers, team members and organizations."
+        actions={
+          canCreate ? (
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              New budget
+            </button>
+          ) : undefined
+        }
+      />
+      {budgets.error !== undefined ? <ErrorBanner error={budgets.error} onRetry={budgets.reload} /> : null}
+      {budgets.loading && budgets.data === undefined ? <Loading /> : null}
+      {budgets.data?.length === 0 ? <EmptyState title="No budgets yet" /> : null}
+      {budgets.data !== undefined && budgets.data.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Budget ID</th>
+                <th scope="col" className="num">
+                  Max
+                </th>
+                <th scope="col" className="num">
+                  Soft
+                </th>
+                <th scope="col">Resets every</th>
+                <th scope="col" className="num">
+                  RPM
+                </th>
+                <th scope="col" className="num">
+                  TPM
+                </th>
+                <th scope="col">Next reset</th>
+              </tr>
+            </thead>
+            <tbody>
+              {budgets.data.map((b) => (
+                <tr key={pickString(b, 'budget_id') ?? ''}>
+                  <td className="mono">{pickString(b, 'budget_id')}</td>
+                  <td className="num">{formatMoney(pickNumber(b, 'max_budget'))}</td>
+                  <td className="num">{formatMoney(pickNumber(b, 'soft_budget'))}</td>
+                  <td>{pickString(b, 'budget_duration') ?? <span className="muted">never</span>}</td>
+                  <td className="num">{formatInt(pickNumber(b, 'rpm_limit'))}</td>
+                  <td className="num">{formatInt(pickNumber(b, 'tpm_limit'))}</td>
+                  <td>{formatDateTime(pickString(b, 'budget_reset_at'))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {creating ? (
+        <FormDialog
+          title="New budget"
+          schema={budgetNewSchema}
+          submitLabel="Create budget"
+          onClose={() => setCreating(false)}
+          fields={[
+            { name: 'budget_id', label: 'Budget ID', kind: 'text', hint: 'e.g. free-tier' },
+            { name: 'max_budget', label: 'Max budget (USD)', kind: 'number', placeholder: 'no limit', hint: 'Requests are refused at this spend.' },
+            { name: 'soft_budget', label: 'Soft budget (USD)', kind: 'number', placeholder: 'none', hint: 'Alerts (webhook and audit) without refusing.' },
+            { name: 'budget_duration', label: 'Resets every', kind: 'text', placeholder: 'never', hint: 'e.g. 1d, 1w, 1mo (calendar-aligned)' },
+            { name: 'rpm_limit', label: 'Requests per minute', kind: 'number', placeholder: 'no limit' },
+            { name: 'tpm_limit', label: 'Tokens per minute', kind: 'number', placeholder: 'no limit' },
+            { name: 'max_parallel_requests', label: 'Parallel requests', kind: 'number', placeholder: 'no limit' },
+          ]}
+          onSubmit={async (body) => {
+            await client.post('/budget/new', body);
+            notify('Budget created.');
+            budgets.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}

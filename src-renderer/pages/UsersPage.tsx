@@ -1,0 +1,153 @@
+/** Users: list, create, change role / budget / models. */
+import { useState } from 'react';
+import { ROLES } from '../../src-shared/roles.ts';
+import { useApp } from '../AppContext.tsx';
+import { pickNumber, pickString, toPage } from '../api/lists.ts';
+import { Badge } from '../components/Badge.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
+import type { FieldSpec, FormValues } from '../components/FormDialog.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { Pagination } from '../components/Pagination.tsx';
+import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { useModelNames } from '../hooks/useModelNames.ts';
+import { useResource } from '../hooks/useResource.ts';
+import { formatDateTime, formatMoney } from '../lib/format.ts';
+import { roleLabel } from '../lib/permissions.ts';
+import { userNewSchema, userUpdateSchema } from '../lib/schemas.ts';
+
+type Row = Record<string, unknown>;
+const PAGE_SIZE = 50;
+
+export function UsersPage() {
+  const { client, can, notify } = useApp();
+  const models = useModelNames();
+  const [page, setPage] = useState(1);
+  const [modal, setModal] = useState<{ kind: 'new' } | { kind: 'edit'; row: Row } | null>(null);
+  const users = useResource(async (signal) => toPage<Row>(await client.get('/user/list', { page, page_size: PAGE_SIZE }, signal)), [client, page]);
+  const canCreate = can('POST', '/user/new');
+  const canUpdate = can('POST', '/user/update');
+
+  const roleOptions = ROLES.map((r) => ({ value: r, label: `${roleLabel(r)} (${r})` }));
+  const fields = (editing: boolean): FieldSpec[] => [
+    ...(editing
+      ? []
+      : ([
+          { name: 'user_id', label: 'User ID', kind: 'text', hint: 'Optional; generated when empty. SSO users are matched on this.' },
+          { name: 'user_email', label: 'Email', kind: 'text' },
+        ] as FieldSpec[])),
+    { name: 'user_role', label: 'Role', kind: 'select', options: editing ? roleOptions : [...roleOptions.filter((o) => o.value === 'internal_user'), ...roleOptions.filter((o) => o.value !== 'internal_user')] },
+    { name: 'models', label: 'Models', kind: 'models', available: models.data ?? [], hint: 'None selected: all models.' },
+    { name: 'max_budget', label: 'Max budget (USD)', kind: 'number', placeholder: 'no limit' },
+    { name: 'budget_duration', label: 'Budget resets every', kind: 'text', placeholder: 'never', hint: 'e.g. 1d, 1w, 1mo' },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description="People who sign in or own keys. A key acts with its owner’s role."
+        actions={
+          canCreate ? (
+            <button type="button" className="button button-primary" onClick={() => setModal({ kind: 'new' })}>
+              New user
+            </button>
+          ) : undefined
+        }
+      />
+      {users.error !== undefined ? <ErrorBanner error={users.error} onRetry={users.reload} /> : null}
+      {users.loading && users.data === undefined ? <Loading /> : null}
+      {users.data?.items.length === 0 ? <EmptyState title="No users yet" /> : null}
+      {users.data !== undefined && users.data.items.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">User ID</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Teams</th>
+                <th scope="col" className="num">
+                  Spend / budget
+                </th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.items.map((u) => {
+                const uid = pickString(u, 'user_id') ?? '';
+                const max = pickNumber(u, 'max_budget');
+                const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? t : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
+                return (
+                  <tr key={uid}>
+                    <td className="mono">{uid}</td>
+                    <td>{pickString(u, 'user_email') ?? <span className="muted">—</span>}</td>
+                    <td>
+                      <Badge tone={u.user_role === 'proxy_admin' ? 'accent' : 'neutral'}>{roleLabel(pickString(u, 'user_role') ?? '')}</Badge>
+                    </td>
+                    <td>{teams.length === 0 ? <span className="muted">—</span> : teams.join(', ')}</td>
+                    <td className="num">
+                      {formatMoney(pickNumber(u, 'spend') ?? 0)}
+                      <span className="muted"> / {max === null ? '∞' : formatMoney(max)}</span>
+                    </td>
+                    <td>{formatDateTime(pickString(u, 'created_at'))}</td>
+                    <td className="actions">
+                      {canUpdate ? (
+                        <button type="button" className="button button-small" onClick={() => setModal({ kind: 'edit', row: u })} aria-label={`Edit ${uid}`}>
+                          Edit
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {users.data !== undefined && (users.data.totalPages ?? 1) > 1 ? <Pagination page={page} totalPages={users.data.totalPages} onPage={setPage} /> : null}
+      {modal?.kind === 'new' ? (
+        <FormDialog
+          title="New user"
+          schema={userNewSchema}
+          fields={fields(false)}
+          submitLabel="Create user"
+          onClose={() => setModal(null)}
+          onSubmit={async (body) => {
+            await client.post('/user/new', body);
+            notify('User created.');
+            users.reload();
+          }}
+        />
+      ) : null}
+      {modal?.kind === 'edit' ? (
+        <FormDialog
+          title={`Edit ${pickString(modal.row, 'user_id') ?? 'user'}`}
+          schema={userUpdateSchema}
+          fields={fields(true)}
+          initial={initialOf(modal.row)}
+          submitLabel="Save"
+          shape={(flat) => ({ ...flat, user_id: pickString(modal.row, 'user_id') })}
+          onClose={() => setModal(null)}
+          onSubmit={async (body) => {
+            await client.post('/user/update', body);
+            notify('User updated.');
+            users.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function initialOf(u: Row): FormValues {
+  const max = pickNumber(u, 'max_budget');
+  return {
+    user_role: pickString(u, 'user_role') ?? 'internal_user',
+    models: Array.isArray(u.models) ? (u.models as string[]) : [],
+    max_budget: max === null ? '' : String(max),
+    budget_duration: pickString(u, 'budget_duration') ?? '',
+  };
+}
