@@ -10,6 +10,7 @@ const DURATION_RE = /^\d+(s|m|h|d|w|mo)$/;
 export const durationString = z.string().regex(DURATION_RE, 'a duration like 30s, 30m, 30h, 30d, 1w or 1mo');
 export const money = z.number().finite().nonnegative();
 export const positiveInt = z.number().int().positive().max(1_000_000_000);
+// eslint-disable-next-line no-control-regex
 const id = z.string().min(1).max(256).regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters');
 
 export const modelMaxBudgetSchema = z.record(

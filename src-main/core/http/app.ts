@@ -13,7 +13,7 @@ import type { Clock } from '../ports.ts';
 import { scrubSecrets, type Logger, type Metrics } from '../observability/index.ts';
 import { actorOf } from '../management/actor.ts';
 import type { HandlerTable } from '../management/handlers.ts';
-import { Guard, requestIdOf } from './guard.ts';
+import { requestIdOf, type Guard } from './guard.ts';
 import { toGatewayError, writeError } from './errors.ts';
 import { handleLlm, listModels, type LlmDeps } from './llm.ts';
 
