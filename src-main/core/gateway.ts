@@ -151,6 +151,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { status: 'signed_out' };
     },
     'POST /auth/explain': (c) => explain(c, { chain, keyIndex, llm: llmDeps }),
+    'GET /config/auth': () => ({
+      master_key: { source: master.source },
+      secret_store: store.protection,
+      jwt: {
+        enabled: gs.enable_jwt_auth === true,
+        public_key_url: gs.litellm_jwtauth?.public_key_url ?? gs.jwt_public_key_url ?? env.JWT_PUBLIC_KEY_URL ?? null,
+        audience: gs.litellm_jwtauth?.audience ?? gs.jwt_audience ?? env.JWT_AUDIENCE ?? null,
+        issuer: gs.litellm_jwtauth?.issuer ?? gs.jwt_issuer ?? env.JWT_ISSUER ?? null,
+        enforce_rbac: gs.litellm_jwtauth?.enforce_rbac ?? false,
+      },
+      oauth2: {
+        enabled: gs.enable_oauth2_auth === true,
+        token_info_endpoint: gs.oauth_token_info_endpoint ?? env.OAUTH_TOKEN_INFO_ENDPOINT ?? null,
+        client_id: gs.oauth_client_id ?? env.OAUTH_CLIENT_ID ?? null,
+        client_secret_set: (gs.oauth_client_secret ?? env.OAUTH_CLIENT_SECRET) !== undefined,
+      },
+      oauth2_proxy: { enabled: gs.enable_oauth2_proxy_auth === true, trusted_proxy_ranges: gs.trusted_proxy_ranges ?? [], mappings: gs.oauth2_config_mappings ?? {} },
+      custom_auth: { enabled: gs.custom_auth !== undefined, module: gs.custom_auth ?? null, mode: gs.custom_auth_settings?.mode ?? (gs.custom_auth === undefined ? null : 'on') },
+      key_header: gs.litellm_key_header_name ?? null,
+      public_routes: gs.public_routes ?? [],
+      allowed_hosts: gs.allowed_hosts ?? DEFAULT_HOSTS,
+      allowed_origins: gs.allowed_origins ?? [],
+    }),
     'GET /ui/whoami': (c) => ({ user_id: c.principal.user_id, user_role: c.principal.user_role, user_email: c.principal.user_email ?? null, method: c.principal.method }),
   };
 

@@ -75,6 +75,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    res.setHeader('cache-control', 'no-store');
     const path = req.path;
     const entry = classifyRoute(req.method, path);
     const routeClass = routeClassOf(entry);
