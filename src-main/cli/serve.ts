@@ -20,9 +20,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
   const { url } = await gateway.start();
   io.stdout.write(`Tollgate listening on ${url}\n`);
   io.stderr.write(`Sign in to the UI (one-time link, valid 5 minutes): ${gateway.createSignInLink()}\n`);
-  if (gateway.masterKeySource !== 'configured') {
-    io.stderr.write(`The master key is in the ${gateway.masterKeySource === 'keychain' ? 'OS keychain (service "tollgate", account "master_key")' : `file ${opts.dataDir}/master_key`}.\n`);
-  }
+  if (gateway.masterKeySource !== 'configured') io.stderr.write(`${howToReadMasterKey(gateway.masterKeySource, opts.dataDir)}\n`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (): void => {
@@ -36,4 +34,15 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+/** Where the generated master key lives and the OS command that reads it (the key itself is never printed). */
+export function howToReadMasterKey(source: string, dataDir: string, platform: NodeJS.Platform = process.platform): string {
+  if (source !== 'keychain') return `The master key is in the file ${dataDir}/master_key (mode 0600; no OS keychain was available). Read it with: cat '${dataDir}/master_key'`;
+  const cmd = platform === 'darwin'
+    ? 'security find-generic-password -s tollgate -a master_key -w'
+    : platform === 'win32'
+      ? 'open Credential Manager > Windows Credentials > "master_key.tollgate"'
+      : 'secret-tool lookup service tollgate username master_key';
+  return `The master key is in the OS keychain (service "tollgate", account "master_key"). Read it with: ${cmd}`;
 }

@@ -70,7 +70,8 @@ test('browser Origin: management routes only from our own UI; LLM routes from al
 });
 
 test('credential extraction: header order, Bearer rules, never the query string', async () => {
-  for (const h of [{ 'x-litellm-api-key': key }, { 'x-litellm-api-key': `Bearer ${key}` }, { 'api-key': key }, { 'x-api-key': key }, { 'x-goog-api-key': key }, { 'x-my-key': key }, { 'x-my-key': `Bearer ${key}` }]) {
+  const variants: Record<string, string>[] = [{ 'x-litellm-api-key': key }, { 'x-litellm-api-key': `Bearer ${key}` }, { 'api-key': key }, { 'x-api-key': key }, { 'x-goog-api-key': key }, { 'x-my-key': key }, { 'x-my-key': `Bearer ${key}` }];
+  for (const h of variants) {
     const r = await fetch(`${gw.url}/v1/models`, { headers: h });
     assert.equal(r.status, 200, JSON.stringify(Object.keys(h)));
   }
