@@ -37,7 +37,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(opts: { config?: string; env?: Record<string, string>; secrets?: Record<string, string>; clock?: FakeClock; realClock?: boolean } = {}): Promise<TestGateway> {
+export async function startGateway(opts: { config?: string; env?: Record<string, string>; secrets?: Record<string, string>; clock?: FakeClock; realClock?: boolean; logLevel?: string | undefined } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-test-'));
   let configPath: string | undefined;
   if (opts.config !== undefined) {
@@ -49,7 +49,7 @@ export async function startGateway(opts: { config?: string; env?: Record<string,
   const clock = opts.clock ?? new FakeClock();
   const logs: string[] = [];
   const gateway = await createGateway({
-    dataDir, port: 0, masterKey: MASTER, secretStore: secrets, logLevel: 'info',
+    dataDir, port: 0, masterKey: MASTER, secretStore: secrets, logLevel: opts.logLevel ?? 'info',
     env: { ...opts.env },
     ...(opts.realClock === true ? {} : { clock }),
     logDestination: { write: (line: string) => void logs.push(line) },
