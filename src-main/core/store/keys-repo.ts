@@ -1,38 +1,13 @@
 /** Repository of virtual keys and their grace tokens. Records are plain objects; JSON columns parsed. */
 import type { Db } from './db.ts';
 import type { KeyType } from '../../../src-shared/roles.ts';
+import type { KeyView } from '../../../src-shared/management.ts';
 
-export interface KeyRecord {
-  key_id: string;
-  token: string;
-  key_name: string;
-  key_alias: string | null;
-  user_id: string | null;
-  team_id: string | null;
-  organization_id: string | null;
-  models: string[];
-  spend: number;
-  max_budget: number | null;
-  soft_budget: number | null;
-  budget_duration: string | null;
-  budget_reset_at: string | null;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  max_parallel_requests: number | null;
-  model_max_budget: Record<string, { budget_limit: number; time_period?: string }> | null;
-  model_rpm_limit: Record<string, number> | null;
-  model_tpm_limit: Record<string, number> | null;
-  model_spend: Record<string, number>;
-  allowed_routes: string[];
+/** A stored key: what /key/info shows, plus per-model spend, with the narrower stored types. */
+export interface KeyRecord extends Omit<KeyView, 'key_type' | 'model_max_budget'> {
   key_type: KeyType;
-  metadata: Record<string, unknown>;
-  blocked: boolean;
-  expires: string | null;
-  temp_budget_increase: number | null;
-  temp_budget_expiry: string | null;
-  created_at: string;
-  updated_at: string;
-  created_by: string | null;
+  model_max_budget: Record<string, { budget_limit: number; time_period?: string }> | null;
+  model_spend: Record<string, number>;
 }
 
 export interface GraceToken {
