@@ -141,11 +141,15 @@ interface CompiledRoute {
   segments: readonly string[];
 }
 
-const COMPILED: readonly CompiledRoute[] = ROUTES.map((entry) => ({ entry, segments: entry.path.split('/') }));
+/** Routes with `:params`, matched segment by segment; the static ones are one Map lookup. */
+const COMPILED: readonly CompiledRoute[] = ROUTES.filter((e) => e.path.includes(':')).map((entry) => ({ entry, segments: entry.path.split('/') }));
+const STATIC = new Map(ROUTES.filter((e) => !e.path.includes(':')).map((e) => [`${e.method} ${e.path}`, e]));
 
 /** Finds the route entry for a method and path (without query string), or undefined. */
 export function classifyRoute(method: string, path: string): RouteEntry | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
+  const hit = STATIC.get(`${m} ${path}`);
+  if (hit !== undefined) return hit;
   const parts = path.split('/');
   for (const { entry, segments } of COMPILED) {
     if (entry.method !== m || segments.length !== parts.length) continue;

@@ -8,7 +8,7 @@ import type { Clock } from '../ports.ts';
 import type { Authenticator, Credential, Principal } from './principal.ts';
 import type { KeyIndex } from './key-index.ts';
 import type { SessionStore } from './sessions.ts';
-import { abbreviateKey, secretEquals, sha256Hex, VIRTUAL_KEY_RE } from './secret-compare.ts';
+import { abbreviateKey, digestEquals, sha256Digest, sha256Hex, VIRTUAL_KEY_RE } from './secret-compare.ts';
 import type { KeyRecord } from '../store/index.ts';
 
 export function masterPrincipal(): Principal {
@@ -16,10 +16,19 @@ export function masterPrincipal(): Principal {
 }
 
 export function createMasterKeyAuthenticator(masterKey: () => string): Authenticator {
+  // The master key's digest is computed once; each request then hashes only its own token.
+  let cachedKey: string | undefined;
+  let digest: Buffer = Buffer.alloc(0);
   return {
     name: 'master_key',
     authenticate(cred: Credential | null) {
-      return Promise.resolve(cred !== null && secretEquals(cred.token, masterKey()) ? masterPrincipal() : null);
+      if (cred === null) return Promise.resolve(null);
+      const key = masterKey();
+      if (key !== cachedKey) {
+        cachedKey = key;
+        digest = sha256Digest(key);
+      }
+      return Promise.resolve(digestEquals(sha256Digest(cred.token), digest) ? masterPrincipal() : null);
     },
   };
 }
@@ -39,14 +48,17 @@ export function createSessionAuthenticator(sessions: SessionStore): Authenticato
   };
 }
 
-/** The principal a key acts as: its owner's role, or internal_user for a key with no owner. */
-export function principalForKey(rec: KeyRecord, roleOf: (userId: string) => Role | undefined): Principal {
+/**
+ * The principal a key acts as: its owner's role, or internal_user for a key with no owner. Its
+ * organization is the key's own, else (for a personal key) its owner's; a team key's is the team's.
+ */
+export function principalForKey(rec: KeyRecord, roleOf: (userId: string) => Role | undefined, orgOf?: (userId: string) => string | null | undefined): Principal {
   return {
     method: 'virtual_key',
     user_id: rec.user_id,
     user_role: rec.user_id === null ? 'internal_user' : (roleOf(rec.user_id) ?? 'internal_user'),
     team_id: rec.team_id,
-    org_id: rec.organization_id,
+    org_id: rec.organization_id ?? (rec.team_id === null && rec.user_id !== null ? (orgOf?.(rec.user_id) ?? null) : null),
     end_user_id: null,
     key_id: rec.key_id,
     display: rec.key_name,
@@ -71,13 +83,13 @@ export function checkVirtualKey(token: string, param: string, keys: KeyIndex, cl
   return rec;
 }
 
-export function createVirtualKeyAuthenticator(keys: KeyIndex, clock: Clock, roleOf: (userId: string) => Role | undefined): Authenticator {
+export function createVirtualKeyAuthenticator(keys: KeyIndex, clock: Clock, roleOf: (userId: string) => Role | undefined, orgOf?: (userId: string) => string | null | undefined): Authenticator {
   return {
     name: 'virtual_key',
     authenticate(cred: Credential | null) {
       if (cred === null || !cred.token.startsWith('sk-')) return Promise.resolve(null);
       try {
-        return Promise.resolve(principalForKey(checkVirtualKey(cred.token, cred.header, keys, clock), roleOf));
+        return Promise.resolve(principalForKey(checkVirtualKey(cred.token, cred.header, keys, clock), roleOf, orgOf));
       } catch (err) {
         return Promise.reject(err);
       }

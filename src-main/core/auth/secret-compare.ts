@@ -8,11 +8,18 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
+export function sha256Digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant-time equality of two SHA-256 digests. */
+export function digestEquals(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** Constant-time equality of two secrets of any length. */
 export function secretEquals(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(da, db);
+  return digestEquals(sha256Digest(a), sha256Digest(b));
 }
 
 /** A new virtual key: `sk-` + 43 url-safe characters (256 bits). */
