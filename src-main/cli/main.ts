@@ -20,11 +20,13 @@ export async function main(argv: string[]): Promise<number> {
         return await runServe(rest, io);
       case 'secrets': {
         const { runSecretsCommand } = await import('./secrets.ts');
-        const { selectSecretStore, insecureSecretsAllowed } = await import('../core/secrets/index.ts');
+        const { selectSecretStore, insecureSecretsAllowed, createKeychainSecretStore } = await import('../core/secrets/index.ts');
         const { defaultDataDir } = await import('./data-dir.ts');
         // selectSecretStore, not the keychain directly: on Linux without a Secret Service the
         // library would fall back to the kernel keyring, which forgets everything at reboot.
-        const { store, warnings } = await selectSecretStore({ dataDir: process.env.TOLLGATE_DATA_DIR ?? defaultDataDir(), allowInsecure: insecureSecretsAllowed(undefined, process.env) });
+        // TOLLGATE_KEYCHAIN_SERVICE: a keychain service other than `tollgate` (tests use a throwaway one).
+        const service = process.env.TOLLGATE_KEYCHAIN_SERVICE;
+        const { store, warnings } = await selectSecretStore({ dataDir: process.env.TOLLGATE_DATA_DIR ?? defaultDataDir(), allowInsecure: insecureSecretsAllowed(undefined, process.env), ...(service ? { keychain: () => createKeychainSecretStore({ service }) } : {}) });
         for (const w of warnings) process.stderr.write(`tollgate: ${w}\n`);
         return await runSecretsCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, isTTY: process.stdin.isTTY === true, store });
       }

@@ -20,6 +20,8 @@ import { Forwarder, ModelRegistry } from './proxy/index.ts';
 import { AuditService } from './management/audit.ts';
 import { KeyService } from './management/keys.ts';
 import { keyHandlers } from './management/keys-routes.ts';
+import { createModels } from './models/index.ts';
+import { modelBodySchemas } from '../../src-shared/models.ts';
 import type { HandlerTable } from './management/handlers.ts';
 import { createLogger, Metrics } from './observability/index.ts';
 import { Guard } from './http/guard.ts';
@@ -117,14 +119,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const llmDeps = { registry, forwarder, secrets, governor: () => governor, clock, metrics };
+  const models = createModels({ db, llm: llmDeps, keyIndex, config: cfg.model_list, secrets, audit, clock, log: logger });
   const bodySchemas = {
     'POST /key/generate': keyGenerateSchema, 'POST /key/update': keyUpdateSchema, 'POST /key/delete': keyDeleteSchema,
     'POST /key/regenerate': keyRegenerateSchema, 'POST /key/block': keyBlockSchema, 'POST /key/unblock': keyBlockSchema, 'POST /ui/session': uiSessionCreateSchema, 'POST /auth/explain': authExplainSchema,
+    ...modelBodySchemas,
   };
   const openapi = buildOpenApi(bodySchemas, VERSION);
   const handlers: HandlerTable = {
     ...governance.handlers,
     ...keyHandlers(keys),
+    ...models.handlers,
     'GET /health/liveliness': () => "I'm alive!",
     'GET /health/liveness': () => "I'm alive!",
     'GET /health/readiness': () => ({ status: 'healthy', db: 'connected', version: VERSION }),
@@ -244,7 +249,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ssoListeners.add(listener);
       return () => ssoListeners.delete(listener);
     },
-    _internals: { governance, db, keyIndex, keys, audit, registry, chain, sessions, handlers, secrets, store, setGovernor: (g: Governor) => { governor = g; }, setRoleOf: (f: typeof roleOf) => { roleOf = f; } },
+    _internals: { models: models.service, governance, db, keyIndex, keys, audit, registry, chain, sessions, handlers, secrets, store, setGovernor: (g: Governor) => { governor = g; }, setRoleOf: (f: typeof roleOf) => { roleOf = f; } },
   };
   const gatewayHooks = { beforeClose: (): Promise<void> => governance.close(), todaySpend: (): number => governance.todaySpend() };
   return gateway;

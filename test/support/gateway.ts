@@ -37,14 +37,14 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(opts: { config?: string; env?: Record<string, string>; secrets?: Record<string, string>; clock?: FakeClock; realClock?: boolean; logLevel?: string | undefined } = {}): Promise<TestGateway> {
+export async function startGateway(opts: { config?: string; env?: Record<string, string>; secrets?: Record<string, string>; clock?: FakeClock; realClock?: boolean; logLevel?: string | undefined; secretStore?: SecretStore } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-test-'));
   let configPath: string | undefined;
   if (opts.config !== undefined) {
     configPath = join(dataDir, 'config.yaml');
     writeFileSync(configPath, opts.config);
   }
-  const secrets = createMemorySecretStore();
+  const secrets = opts.secretStore ?? createMemorySecretStore();
   for (const [k, v] of Object.entries(opts.secrets ?? {})) await secrets.set(k, v);
   const clock = opts.clock ?? new FakeClock();
   const logs: string[] = [];
