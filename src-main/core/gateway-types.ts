@@ -55,6 +55,8 @@ export interface Gateway {
   createOwnerSession(): UiSession;
   /** Called when an SSO login completes; the desktop shell focuses its window and signs it in. */
   onSsoComplete(listener: (signInToken: string) => void): () => void;
+  /** Starts an SSO login and returns the identity provider's authorize URL, for the shell to open in the system browser. */
+  startSso?(): Promise<string>;
   /** The master key's source, for `doctor` and the first-run message. Never the key itself. */
   readonly masterKeySource: string;
 }

@@ -30,6 +30,7 @@ import { parseBody } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { explain } from './http/explain.ts';
 import { wireIdentity } from './identity-wiring.ts';
+import { wireSso } from './sso/index.ts';
 import { systemClock } from './ports.ts';
 import type { Gateway, GatewayOptions, GatewayStatus, UiSession } from './gateway-types.ts';
 
@@ -113,6 +114,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const guard = new Guard({ allowedHosts: [...(gs.allowed_hosts ?? DEFAULT_HOSTS), ...(options.host && !['0.0.0.0', '::'].includes(options.host) ? [options.host] : [])], allowedOrigins: gs.allowed_origins ?? [], ownOrigins });
 
   const ssoListeners = new Set<(token: string) => void>();
+  const ssoBaseUrl = (): string | null => (port === null ? null : `http://${['0.0.0.0', '::', '127.0.0.1', 'localhost'].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`);
+  const sso = await wireSso(gs, env, { configDir: loaded.configDir, configPath: loaded.path, clock, governance, audit, sessions, logger, browserOpener: options.browserOpener, listeners: ssoListeners, ownBaseUrl: ssoBaseUrl });
   const ownerSession = (): UiSession => {
     const s = sessions.createSession({ user_id: 'owner', user_role: 'proxy_admin' });
     return { session_token: s.token, expires_at: new Date(s.info.expiresAt).toISOString(), user_id: s.info.user_id, user_role: s.info.user_role };
@@ -129,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const handlers: HandlerTable = {
     ...governance.handlers,
     ...keyHandlers(keys),
+    ...sso.handlers,
     ...models.handlers,
     'GET /health/liveliness': () => "I'm alive!",
     'GET /health/liveness': () => "I'm alive!",
@@ -178,6 +182,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       public_routes: gs.public_routes ?? [],
       allowed_hosts: gs.allowed_hosts ?? DEFAULT_HOSTS,
       allowed_origins: gs.allowed_origins ?? [],
+      sso: sso.describe(),
     }),
     'GET /ui/whoami': (c) => ({ user_id: c.principal.user_id, user_role: c.principal.user_role, user_email: c.principal.user_email ?? null, method: c.principal.method }),
   };
@@ -245,6 +250,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return `http://${shown}:${port ?? options.port ?? 4000}/ui/#token=${token}`;
     },
     createOwnerSession: ownerSession,
+    startSso: () => sso.start(),
     onSsoComplete(listener) {
       ssoListeners.add(listener);
       return () => ssoListeners.delete(listener);

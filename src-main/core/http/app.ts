@@ -144,6 +144,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
         params: paramsOf(entry, path), requestId,
       });
       if (result instanceof RawResponse) {
+        if (result.headers !== undefined) res.set(result.headers);
         res.status(result.status).type(result.contentType).send(result.body);
         return;
       }
@@ -172,9 +173,12 @@ export class RawResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
-  constructor(status: number, contentType: string, body: string) {
+  /** Extra response headers (a redirect's `location`, a page's CSP). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  constructor(status: number, contentType: string, body: string, headers?: Readonly<Record<string, string>>) {
     this.status = status;
     this.contentType = contentType;
     this.body = body;
+    this.headers = headers;
   }
 }
