@@ -227,6 +227,18 @@ test('bad input: clear 400s naming the field, 409 on a duplicate id; nothing sto
   assert.equal((await gw.call('POST', '/model/delete', { id: 'dup' })).status, 200);
 });
 
+test('two concurrent /model/new with one id: one wins, the other is 409, the stored secret is the winner\'s', async () => {
+  const [a, b] = [secret(), secret()];
+  const body = (v: string) => ({ model_name: 'race', litellm_params: { model: 'openai/race', api_base: `${up.url}/v1`, api_key: v }, model_info: { id: 'race-1' } });
+  const [ra, rb] = await Promise.all([gw.call('POST', '/model/new', body(a)), gw.call('POST', '/model/new', body(b))]);
+  assert.deepEqual([ra.status, rb.status].sort(), [200, 409], `${ra.text} ${rb.text}`);
+  const winner = ra.status === 200 ? a : b;
+  assert.equal(await gw.secrets.get('model-race-1'), winner);
+  assert.equal((await chat(gw, 'race')).status, 200);
+  assert.equal(up.requests.at(-1)!.headers.authorization, `Bearer ${winner}`);
+  assert.equal((await gw.call('POST', '/model/delete', { id: 'race-1' })).json.secret_deleted, true);
+});
+
 test('permissions: non-admin keys get 403 on every write, and see only their models in /model/info', async () => {
   const k = await gw.call('POST', '/key/generate', { models: ['from-config'] });
   assert.equal(k.status, 200, k.text);
