@@ -4,7 +4,7 @@
  * discovery.
  *
  * - With an issuer (Google, Microsoft, GENERIC_ISSUER): OIDC discovery; the ID token is validated
- *   (signature from the IdP's JWKS, `iss`, `aud` = client id, `nonce`, `exp`); RFC 9207's `iss`
+ *   (signature against the IdP's JWKS, always; `iss`, `aud` = client id, `nonce`, `exp`); RFC 9207's `iss`
  *   authorization-response parameter is checked against the issuer (mix-up defence). Explicit
  *   GENERIC_*_ENDPOINT values override the discovered ones.
  * - Without one (LiteLLM's generic OAuth2): the endpoints as configured. An ID token cannot be
@@ -77,6 +77,10 @@ async function build(s: SsoSettings): Promise<{ config: oidc.Configuration; endp
       if (url !== undefined) checkEndpointUrl(url, `the identity provider's ${name}`);
     }
     insecure = [s.issuer, used.authorization_endpoint, used.token_endpoint, used.userinfo_endpoint, used.jwks_uri].some((u) => u !== undefined && new URL(u).protocol === 'http:');
+    // OIDC Core 3.1.3.7 lets a client skip the ID token's signature when it came over TLS from
+    // the token endpoint; we check it against the IdP's JWKS anyway (loopback http has no TLS,
+    // and an overridden token endpoint is not the issuer's own).
+    oidc.enableNonRepudiationChecks(config);
   } else {
     const { authorization, token, userinfo } = s.endpoints;
     if (authorization === undefined || token === undefined || userinfo === undefined) throw new SsoSettingsError('generic SSO without GENERIC_ISSUER needs the three GENERIC_*_ENDPOINT variables');

@@ -101,6 +101,8 @@ export function refusalOf(err: unknown): SsoRefusal {
       case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
         return new SsoRefusal(400, `response_${text(attribute ?? 'attribute', 32)}`, `The identity provider's answer does not match this sign-in ("${text(attribute ?? 'attribute', 32)}").`);
       case 'OAUTH_INVALID_RESPONSE':
+        if (findCause(err, 'signature') !== undefined) return new SsoRefusal(400, 'id_token_signature', "The ID token's signature does not verify with the identity provider's keys.");
+        return new SsoRefusal(400, 'response_invalid', `The identity provider's answer is not valid: ${text(err.message)}.`);
       case 'OAUTH_PARSE_ERROR':
         return new SsoRefusal(400, 'response_invalid', `The identity provider's answer is not valid: ${text(err.message)}.`);
       case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
