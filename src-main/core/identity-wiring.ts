@@ -36,7 +36,7 @@ export function governanceDirectory(gov: Governance): IdentityDirectory {
     },
     getTeam: (id) => {
       const t = gov.state.teams.get(id);
-      return t === undefined ? undefined : { team_id: t.team_id, models: t.models, blocked: t.blocked, organization_id: t.organization_id };
+      return t === undefined ? undefined : { team_id: t.team_id, models: t.models, blocked: t.blocked, organization_id: t.organization_id, members: t.members_with_roles.map((m) => m.user_id) };
     },
     upsertUser: (u) => {
       if (!gov.state.users.has(u.user_id)) call('POST /user/new', { user_id: u.user_id, user_role: u.user_role, ...(u.user_email ? { user_email: u.user_email } : {}) });

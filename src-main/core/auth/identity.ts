@@ -27,6 +27,8 @@ export interface DirectoryTeam {
   models: string[];
   blocked: boolean;
   organization_id: string | null;
+  /** The member user ids, when the directory knows them (oauth2-proxy: a stored user acts only for its own teams). */
+  members?: readonly string[];
 }
 
 /**

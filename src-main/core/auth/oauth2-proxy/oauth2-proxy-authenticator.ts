@@ -4,7 +4,8 @@
  * (never `X-Forwarded-For`, which any client can write). From any other peer the headers are
  * ignored and the chain goes on, so no header identity is ever accepted from it.
  * Headers can only narrow: `models` is a restriction, `max_budget` a lower cap; the role is the
- * stored user's (or internal_user), never a header's (CONTRACT section 5).
+ * stored user's (or internal_user), never a header's; a stored user acts only for a team it is a
+ * member of (CONTRACT section 5).
  */
 import { BlockList, isIP } from 'node:net';
 import { GatewayError } from '../../../../src-shared/errors.ts';
@@ -62,13 +63,19 @@ export function createOAuth2ProxyAuthenticator(settings: OAuth2ProxySettings, de
       const teamId = header(request, m.team_id) ?? null;
       const orgId = header(request, m.org_id) ?? null;
       const stored = deps.directory?.getUser(userId);
+      const team = teamId === null ? undefined : deps.directory?.getTeam(teamId);
+      // Acting for a team replaces the user's own model list by the team's (as for a team key), so
+      // a team header would widen a stored user's access unless the user belongs to that team.
+      if (stored !== undefined && team?.members !== undefined && !team.members.includes(stored.user_id)) {
+        throw new GatewayError('ERR_CLAIMS_NOT_ALLOWED', `proxy header ${m.team_id ?? 'team'} names team ${team.team_id}, which user ${stored.user_id} is not a member of`, { param: m.team_id ?? null });
+      }
       const principal: Principal = {
         method: 'oauth2_proxy',
         user_id: userId,
         user_role: stored?.user_role ?? 'internal_user',
         user_email: email ?? stored?.user_email ?? null,
         team_id: teamId,
-        org_id: orgId ?? (teamId === null ? null : deps.directory?.getTeam(teamId)?.organization_id ?? null),
+        org_id: orgId ?? team?.organization_id ?? null,
         end_user_id: null,
         key_id: null,
         display: `oauth2_proxy:${userId}`,

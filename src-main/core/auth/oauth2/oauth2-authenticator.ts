@@ -116,7 +116,9 @@ export function createOAuth2Authenticator(settings: OAuth2Settings, deps: OAuth2
         }
         const userId = optionalString(info, settings.userIdField, 'user id');
         if (userId === null) {
-          throw new GatewayError('ERR_INVALID_TOKEN', `OAuth2 token info has no user id field "${settings.userIdField}"`);
+          // Client-credentials (M2M) tokens usually carry no `sub`; RFC 7662's `client_id` names the client.
+          const hint = settings.userIdField !== 'client_id' && typeof info.client_id === 'string' ? ' (for client-credentials tokens set oauth_user_id_field_name: client_id)' : ' (see oauth_user_id_field_name)';
+          throw new GatewayError('ERR_INVALID_TOKEN', `OAuth2 token info has no user id field "${settings.userIdField}"${hint}`);
         }
         const roleText = optionalString(info, settings.userRoleField, 'role');
         if (roleText !== null && !isRole(roleText)) {
