@@ -100,7 +100,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ...(gs.litellm_key_header_name === undefined ? {} : { customHeader: gs.litellm_key_header_name }),
     master: createMasterKeyAuthenticator(() => master.key),
     ...(identity.custom === undefined ? {} : { custom: identity.custom }),
-    builtins: [createSessionAuthenticator(sessions), createVirtualKeyAuthenticator(keyIndex, clock, (id) => roleOf(id))],
+    builtins: [createSessionAuthenticator(sessions), createVirtualKeyAuthenticator(keyIndex, clock, (id) => roleOf(id), (id) => governance.orgOf(id))],
     identity: identity.identity,
   });
 

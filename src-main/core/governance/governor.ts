@@ -47,7 +47,8 @@ export class GovernanceGovernor implements Governor {
     if (principal.user_id !== null && this.s.users.get(principal.user_id)?.blocked === true) {
       throw new GatewayError('ERR_BLOCKED', `User ${principal.user_id} is blocked.`, { param: 'user_id' });
     }
-    const orgId = principal.org_id ?? (teamId === null ? null : this.s.teams.get(teamId)?.organization_id ?? null);
+    const orgId = principal.org_id ?? (teamId === null ? null : this.s.teams.get(teamId)?.organization_id ?? null)
+      ?? (principal.user_id === null ? null : this.s.users.get(principal.user_id)?.organization_id ?? null);
     if (orgId !== null && this.s.orgs.get(orgId)?.blocked === true) {
       throw new GatewayError('ERR_BLOCKED', `Organization ${orgId} is blocked.`, { param: 'organization_id' });
     }
@@ -63,14 +64,14 @@ export class GovernanceGovernor implements Governor {
     if (team !== undefined && !modelAllowed(team.models, model)) {
       throw new GatewayError('ERR_TEAM_MODEL_ACCESS_DENIED', `Team ${team.team_alias ?? team.team_id} may not use model ${model.name}.`, { param: 'model' });
     }
-    const orgId = principal.org_id ?? key?.organization_id ?? team?.organization_id ?? null;
+    const userId = principal.user_id ?? key?.user_id ?? null;
+    const user = userId === null ? undefined : this.s.users.get(userId);
+    const orgId = principal.org_id ?? key?.organization_id ?? team?.organization_id ?? user?.organization_id ?? null;
     const org = orgId === null ? undefined : this.s.orgs.get(orgId);
     if (org !== undefined && !modelAllowed(org.models, model)) {
       throw new GatewayError('ERR_TEAM_MODEL_ACCESS_DENIED', `Organization ${org.organization_alias} may not use model ${model.name}.`, { param: 'model' });
     }
     // As LiteLLM: a user's own model list governs personal keys; a team key is governed by its team.
-    const userId = principal.user_id ?? key?.user_id ?? null;
-    const user = userId === null ? undefined : this.s.users.get(userId);
     if (user !== undefined && team === undefined && !modelAllowed(user.models, model)) {
       throw new GatewayError('ERR_USER_MODEL_ACCESS_DENIED', `User ${user.user_id} may not use model ${model.name}.`, { param: 'model' });
     }
@@ -91,10 +92,11 @@ export class GovernanceGovernor implements Governor {
     const userId = principal.user_id ?? key?.user_id ?? null;
     const teamId = principal.team_id ?? key?.team_id ?? null;
     const team = teamId === null ? undefined : s.teams.get(teamId);
-    const orgId = principal.org_id ?? key?.organization_id ?? team?.organization_id ?? null;
+    const user = userId === null ? undefined : s.users.get(userId);
+    // A personal key of an org member spends the org's budget (as does any principal whose user has one).
+    const orgId = principal.org_id ?? key?.organization_id ?? team?.organization_id ?? user?.organization_id ?? null;
     const customerId = customerIdOf(principal, input.endUserId);
     const customer = customerId === null ? undefined : s.customers.get(customerId);
-    const user = userId === null ? undefined : s.users.get(userId);
     const member = team !== undefined && userId !== null ? team.members_with_roles.find((m) => m.user_id === userId) : undefined;
 
     // Budgets: every scope the book knows; unknown ids are ignored by the book.
@@ -116,7 +118,11 @@ export class GovernanceGovernor implements Governor {
       if (cs !== null) scopes.push(cs);
     }
     const cost = input.worstCaseCost;
-    if (cost > 0 && principal.max_budget !== undefined) this.checkIdentityBudget(principal, key, user !== undefined ? scopeOf.user(user.user_id) : null);
+    if (cost > 0 && principal.max_budget !== undefined) {
+      // The scope it was checked against is reserved and settled like the others (an `identity:` one included).
+      const idScope = this.checkIdentityBudget(principal, key, user !== undefined ? scopeOf.user(user.user_id) : null);
+      if (!scopes.includes(idScope)) scopes.push(idScope);
+    }
     // Zero-cost models skip budgets (the book skips checks for 0) but still record spend rows.
     const reservation = s.book.reserve(scopes, cost > 0 ? cost : 0);
 
@@ -153,18 +159,21 @@ export class GovernanceGovernor implements Governor {
     return new GovernedTicket(this.s, this.sinks, input, reservation, admission, { userId, teamId, orgId, customerId, key, start: now });
   }
 
-  /** Identity narrowing (custom auth, oauth2-proxy headers): principal.max_budget against the user's (else the key's) spend. */
-  private checkIdentityBudget(principal: Principal, key: KeyRecord | undefined, userScope: string | null): void {
+  /**
+   * Identity narrowing (custom auth, oauth2-proxy headers): principal.max_budget against the user's
+   * (else the key's, else the identity's own) committed spend plus reservations. Returns that scope.
+   */
+  private checkIdentityBudget(principal: Principal, key: KeyRecord | undefined, userScope: string | null): string {
     const limit = principal.max_budget!;
-    let scope = userScope ?? (key !== undefined ? scopeOf.key(key.key_id) : null);
-    if (scope === null) {
-      scope = `identity:${principal.method}:${principal.user_id ?? principal.display}`;
-      if (!this.s.book.hasScope(scope)) this.s.book.upsertScope(scope, { level: 'identity', label: principal.display, maxBudget: null, resetAt: null, spend: 0 });
+    const scope = userScope ?? (key !== undefined ? scopeOf.key(key.key_id) : null)
+      ?? this.s.ensureIdentityScope(`identity:${principal.method}:${principal.user_id ?? principal.display}`, principal.display);
+    const spend = this.s.book.spendOf(scope);
+    const inflight = this.s.book.inflightOf(scope);
+    if (spend + inflight >= limit) {
+      const reserved = inflight > 0 ? ` (${Number(inflight.toFixed(6))} USD reserved by requests in flight)` : '';
+      throw new GatewayError('ERR_BUDGET_EXCEEDED', `Budget exceeded for identity '${principal.display}': spend ${Number(spend.toFixed(6))} USD, max_budget ${limit} USD${reserved}`);
     }
-    const used = this.s.book.spendOf(scope) + this.s.book.inflightOf(scope);
-    if (used >= limit) {
-      throw new GatewayError('ERR_BUDGET_EXCEEDED', `Budget exceeded for identity '${principal.display}': spend ${used} USD, max_budget ${limit} USD`);
-    }
+    return scope;
   }
 }
 
@@ -244,7 +253,8 @@ class GovernedTicket implements Ticket {
       completion_tokens: usage.completion_tokens,
       total_tokens: usage.prompt_tokens + usage.completion_tokens,
       spend: cost,
-      status: status >= 200 && status < 400 ? (aborted ? 'aborted' : 'success') : 'failure',
+      // The client leaving is 'aborted' whatever status the gateway recorded (499 before the answer began).
+      status: aborted ? 'aborted' : status >= 200 && status < 400 ? 'success' : 'failure',
       latency_ms: Math.max(0, Math.round(latencyMs)),
       streamed,
       aborted,

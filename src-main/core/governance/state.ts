@@ -9,6 +9,7 @@ import type { KeyIndex } from '../auth/index.ts';
 import type { KeyRecord, KeysRepository } from '../store/index.ts';
 import { BudgetBook, BudgetResetScheduler, RateLimiter } from '../counters/index.ts';
 import type { BudgetResetEvent, Settlement } from '../counters/index.ts';
+import { formatDuration } from '../../../src-shared/duration.ts';
 import type { GovernanceRepos } from './repo.ts';
 import type { BudgetRecord, CustomerRecord, GovernanceSettings, OrgRecord, TeamMember, TeamRecord, UserRecord } from './types.ts';
 
@@ -177,6 +178,17 @@ export class GovernanceState {
     return scope;
   }
 
+  /**
+   * The spend of an identity with nothing stored (custom auth or proxy headers narrowing max_budget),
+   * kept in scope_spend so that it survives a restart. Returns the scope id.
+   */
+  ensureIdentityScope(scope: string, label: string): string {
+    if (this.book.hasScope(scope)) return scope;
+    const row = this.scopeSpend.get(scope);
+    this.register(scope, 'identity', label, null, null, null, null, row?.spend ?? 0, (spend, resetAt) => this.repos.scopes.set(scope, spend, resetAt));
+    return scope;
+  }
+
   syncGlobal(): void {
     const row = this.scopeSpend.get(GLOBAL_SCOPE);
     const duration = this.settings.budgetDuration ?? null;
@@ -195,15 +207,26 @@ export class GovernanceState {
     const id = k.key_id;
     const eff = this.keyMaxNow(k, this.clock.now());
     this.keyMax.set(id, eff);
-    this.register(scopeOf.key(id), 'key', k.key_alias ?? k.key_name, eff.max, k.soft_budget, k.budget_duration, k.budget_reset_at, withSpend ? k.spend : undefined, (spend, resetAt) => {
+    // /key/update keeps the stored reset time; a changed budget_duration starts its own calendar.
+    const prior = this.book.get(scopeOf.key(id));
+    const durationChanged = prior !== undefined && (prior.budgetDuration === null ? null : formatDuration(prior.budgetDuration)) !== (k.budget_duration === null ? null : formatDuration(k.budget_duration));
+    const storedReset = durationChanged ? null : k.budget_reset_at;
+    this.register(scopeOf.key(id), 'key', k.key_alias ?? k.key_name, eff.max, k.soft_budget, k.budget_duration, storedReset, withSpend ? k.spend : undefined, (spend, resetAt) => {
       const rec = this.keyIndex.byKeyId(id);
       if (rec === undefined) return;
       rec.spend = spend;
       rec.budget_reset_at = resetAt;
       this.keysRepo.setSpend(id, spend, rec.model_spend, resetAt);
     });
-    // KeyService stores no reset time; persist the first one so a reset missed while stopped still happens.
-    if (k.budget_duration !== null && k.budget_reset_at === null) this.dirty.add(scopeOf.key(id));
+    // KeyService stores no reset time: show the book's at once (/key/info) and persist it at the next
+    // flush, so that a reset missed while stopped still happens.
+    const resetIso = this.resetIsoOf(scopeOf.key(id));
+    if (k.budget_reset_at !== resetIso) {
+      k.budget_reset_at = resetIso;
+      const rec = this.keyIndex.byKeyId(id);
+      if (rec !== undefined) rec.budget_reset_at = resetIso;
+      this.dirty.add(scopeOf.key(id));
+    }
     for (const [model, b] of Object.entries(k.model_max_budget ?? {})) {
       const scope = scopeOf.keyModel(id, model);
       const row = this.scopeSpend.get(scope);

@@ -71,6 +71,7 @@ export function checkModelAccess(deps: LlmDeps, p: Principal, key: KeyRecord | u
 }
 
 export function listModels(deps: LlmDeps, p: Principal, key: KeyRecord | undefined): unknown {
+  deps.governor().checkBlocked(p, p.end_user_id); // a blocked team, user or org is 401 here too
   const deployments = deps.registry.list();
   const data = deps.registry.modelNames().filter((name) => {
     try {
@@ -136,12 +137,14 @@ export async function handleLlm(deps: LlmDeps, req: IncomingMessage, res: Server
     });
     res.off('close', onClose);
     settled = true;
+    // A stream the provider broke off began as a 200: log it as the upstream failure it is (still charged).
+    const status = result.upstreamError !== undefined && result.status < 400 ? 502 : result.status;
     ticket.settle({
-      usage: result.usage, cost: result.cost, status: result.status, aborted: result.aborted, latencyMs: deps.clock.now() - started,
+      usage: result.usage, cost: result.cost, status, aborted: result.aborted, latencyMs: deps.clock.now() - started,
       deploymentModel: `${deployment.provider}/${deployment.upstream_model}`, streamed: result.streamed,
     });
     deps.metrics.spend.inc({ model }, result.cost);
-    if (result.status >= 400) deps.metrics.upstreamErrors.inc({ model, status: String(result.status) });
+    if (status >= 400) deps.metrics.upstreamErrors.inc({ model, status: String(status) });
     return { model, status: result.status };
   } catch (err) {
     if (!settled) {

@@ -69,9 +69,11 @@ export class SpendQuery {
     const args: unknown[] = [];
     if (f.start !== undefined) { where.push('start_time >= ?'); args.push(f.start); }
     if (f.end !== undefined) { where.push('start_time < ?'); args.push(f.end); }
-    for (const [col, v] of [['key_id', f.key_id], ['user_id', f.user_id], ['team_id', f.team_id], ['org_id', f.org_id], ['end_user', f.end_user], ['model', f.model], ['request_id', f.request_id]] as const) {
+    for (const [col, v] of [['key_id', f.key_id], ['user_id', f.user_id], ['team_id', f.team_id], ['org_id', f.org_id], ['end_user', f.end_user], ['model', f.model]] as const) {
       if (v !== undefined) { where.push(`${col} = ?`); args.push(v); }
     }
+    // A reused request id has rows `id`, `id~2`, ... (see SpendWriter).
+    if (f.request_id !== undefined) { where.push("(request_id = ? OR (request_id GLOB ? AND substr(request_id, ?) GLOB '[0-9]*'))"); args.push(f.request_id, `${f.request_id.replace(/[*?[]/g, '[$&]')}~*`, f.request_id.length + 2); }
     const w = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM spend_logs ${w}`).get(...args) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM spend_logs ${w} ORDER BY start_time DESC, request_id LIMIT ? OFFSET ?`).all(...args, pageSize, (page - 1) * pageSize) as Row[];

@@ -64,7 +64,8 @@ export class SpendWriter {
     this.db = db;
     this.formatter = dayFormatter(options.timeZone);
     this.inTransaction = options.inTransaction;
-    // OR IGNORE: a request id seen twice (a client retrying with the same x-request-id) keeps its first row.
+    // OR IGNORE, then a suffixed id: a request id seen twice (a client reusing its x-request-id) was
+    // charged twice, so it gets two rows (`id`, `id~2`, ...; `~` never occurs in an accepted request id).
     this.insertLog = db.prepare(`INSERT OR IGNORE INTO spend_logs (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map((c) => `@${c}`).join(', ')})`);
     this.upsertDaily = db.prepare(
       'INSERT INTO daily_spend (day, key_id, user_id, team_id, org_id, end_user, model, spend, requests, prompt_tokens, completion_tokens) ' +
@@ -96,8 +97,8 @@ export class SpendWriter {
     try {
       this.db.transaction(() => {
         for (const r of rows) {
-          const info = this.insertLog.run({ ...r, streamed: r.streamed ? 1 : 0, aborted: r.aborted ? 1 : 0 });
-          if (info.changes === 0) continue;
+          const row = { ...r, streamed: r.streamed ? 1 : 0, aborted: r.aborted ? 1 : 0 };
+          for (let n = 2; this.insertLog.run(row).changes === 0; n++) row.request_id = `${r.request_id}~${n}`;
           this.upsertDaily.run(
             dayOf(Date.parse(r.start_time), this.formatter), r.key_id ?? '', r.user_id ?? '', r.team_id ?? '', r.org_id ?? '', r.end_user ?? '', r.model,
             r.spend, r.prompt_tokens, r.completion_tokens,
