@@ -92,6 +92,8 @@ export interface KeyView {
   model_max_budget: Record<string, unknown> | null;
   model_rpm_limit: Record<string, number> | null;
   model_tpm_limit: Record<string, number> | null;
+  /** Spend per model, for keys with model_max_budget. */
+  model_spend: Record<string, number>;
   allowed_routes: string[];
   key_type: string;
   metadata: Record<string, unknown>;

@@ -64,7 +64,8 @@ export function checkModelAccess(deps: LlmDeps, p: Principal, key: KeyRecord | u
   if (key !== undefined && !modelAllowed(key.models, facts)) {
     throw new GatewayError('ERR_KEY_MODEL_ACCESS_DENIED', `Key ${key.key_name} may not use model ${model}. Allowed: ${key.models.join(', ')}.`, { param: 'model' });
   }
-  if (p.models !== undefined && !modelAllowed(p.models.length === 0 ? ['__none__'] : p.models, facts)) {
+  // Identity narrowing follows the rule of every model list: empty or `*` means all.
+  if (p.models !== undefined && !modelAllowed(p.models, facts)) {
     throw new GatewayError(p.method === 'jwt' ? 'ERR_TEAM_MODEL_ACCESS_DENIED' : 'ERR_KEY_MODEL_ACCESS_DENIED', `This ${p.method} identity may not use model ${model}.`, { param: 'model' });
   }
   deps.governor().checkModelAccess(p, key, facts, endUser);

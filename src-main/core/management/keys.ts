@@ -27,8 +27,7 @@ export interface GeneratedKey extends KeyView {
 }
 
 export function viewOf(rec: KeyRecord): KeyView {
-  const { model_spend: _ms, ...rest } = rec;
-  return { ...rest, token: rec.token };
+  return { ...rec };
 }
 
 function iso(ms: number): string {

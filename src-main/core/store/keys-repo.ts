@@ -7,7 +7,6 @@ import type { KeyView } from '../../../src-shared/management.ts';
 export interface KeyRecord extends Omit<KeyView, 'key_type' | 'model_max_budget'> {
   key_type: KeyType;
   model_max_budget: Record<string, { budget_limit: number; time_period?: string }> | null;
-  model_spend: Record<string, number>;
 }
 
 export interface GraceToken {
