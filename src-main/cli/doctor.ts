@@ -8,6 +8,9 @@ import { loadConfig, type LoadedConfig } from '../core/config/index.ts';
 import { createKeychainSecretStore, probeKeychain, SecretResolver } from '../core/secrets/index.ts';
 import { ModelRegistry } from '../core/proxy/index.ts';
 import { testConnection } from '../core/management/test-connection.ts';
+import { openDatabase } from '../core/store/index.ts';
+import { ModelsRepository } from '../core/models/index.ts';
+import type { DeploymentConfig } from '../../src-shared/config.ts';
 import { parseCommon } from './args.ts';
 import type { Io } from './serve.ts';
 
@@ -55,7 +58,16 @@ export async function runDoctor(argv: string[], io: Io): Promise<number> {
 
   if (loaded !== undefined) {
     const resolver = new SecretResolver(store, io.env);
-    const registry = new ModelRegistry(loaded.config.model_list);
+    // Deployments added at run time (/model/new) live in the database beside the config's.
+    let stored: DeploymentConfig[] = [];
+    try {
+      const db = openDatabase(opts.dataDir);
+      stored = new ModelsRepository(db).all().map((d) => ({ model_name: d.model_name, litellm_params: d.litellm_params as DeploymentConfig['litellm_params'], model_info: { ...d.model_info, id: d.model_id } }));
+      db.close();
+    } catch (err) {
+      bad('database', `cannot read ${opts.dataDir}/tollgate.db: ${(err as Error).message}`, 'check the data dir; stop other programs that lock it');
+    }
+    const registry = new ModelRegistry([...loaded.config.model_list, ...stored]);
     for (const d of registry.list()) {
       const what = `provider ${d.model_name}`;
       let key: string | null = null;
