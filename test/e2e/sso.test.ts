@@ -140,7 +140,7 @@ test('SSO refused: an email outside ALLOWED_EMAIL_DOMAINS shows the refusal page
     assert.match(text, /mallory@evil\.test is not allowed to sign in here/);
     assert.match(text, /Nothing was created and you are not signed in/);
     assert.match(text, /Reason: email_domain/);
-    const color = await page.getByRole('heading', { name: 'Sign-in refused' }).evaluate((h) => getComputedStyle(h).color);
+    const color = await page.getByRole('heading', { name: 'Sign-in refused' }).evaluate((h) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(h).color);
     assert.equal(color, 'rgb(164, 38, 44)', "the page's one inline style is allowed by its CSP hash");
     assert.deepEqual(cspViolations.filter((v) => v.includes('/sso/')), [], 'nothing on the refusal page breaks its CSP');
     await page.screenshot({ path: join(ARTIFACTS, 'sso-refused.png'), fullPage: true });
