@@ -151,7 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const { token } = parseBody(uiSessionCreateSchema, c.body);
       const s = sessions.exchange(token);
       if (s === undefined) throw new GatewayError('ERR_INVALID_CREDENTIAL', 'This sign-in link has expired or was already used. Get a new one from `tollgate serve` or sign in again.', { param: 'token' });
-      audit.record({ user_id: s.info.user_id, role: s.info.user_role, org_id: null, display: `session:${s.info.session_id}`, request_id: c.requestId }, 'ui.sign_in', 'session', s.info.session_id, null, { user_id: s.info.user_id, user_role: s.info.user_role });
+      audit.record({ user_id: s.info.user_id, role: s.info.user_role, org_id: null, display: `${s.info.user_id} (session:${s.info.session_id})`, request_id: c.requestId }, 'ui.sign_in', 'session', s.info.session_id, null, { user_id: s.info.user_id, user_role: s.info.user_role });
       return { session_token: s.token, expires_at: new Date(s.info.expiresAt).toISOString(), user_id: s.info.user_id, user_role: s.info.user_role };
     },
     'DELETE /ui/session': (c) => {

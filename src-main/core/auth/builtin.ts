@@ -42,7 +42,7 @@ export function createSessionAuthenticator(sessions: SessionStore): Authenticato
       if (s === undefined) return Promise.reject(new GatewayError('ERR_INVALID_CREDENTIAL', 'The UI session has expired or was signed out; sign in again.', { param: cred.header }));
       return Promise.resolve({
         method: 'ui_session', user_id: s.user_id, user_role: s.user_role, user_email: s.user_email, team_id: null, org_id: null,
-        end_user_id: null, key_id: null, display: `session:${s.session_id}`, session_id: s.session_id,
+        end_user_id: null, key_id: null, display: `${s.user_id} (session:${s.session_id})`, session_id: s.session_id,
       } satisfies Principal);
     },
   };

@@ -6,7 +6,7 @@ export interface Actor {
   user_id: string | null;
   role: Role;
   org_id: string | null;
-  /** For the audit log: `master_key`, `sk-...abcd`, `jwt:sub`, `session:...`. */
+  /** For the audit log: `master_key`, `sk-...abcd`, `jwt:sub`, `<user_id> (session:<id>)`. */
   display: string;
   request_id: string | null;
   /** The caller's own virtual key, which it may always read. */
