@@ -36,6 +36,11 @@ export interface FormDialogProps<S extends z.ZodType> {
   shape?: (flat: Record<string, unknown>) => unknown;
   /** Extra buttons left of Cancel (e.g. "Test connection"). */
   extraActions?: (values: () => unknown) => ReactNode;
+  /**
+   * What an empty field sends: `'omit'` (default: left out, for creating) or `'null'` (text and
+   * numbers as null, models as [], for editing: emptying a field clears it on the server).
+   */
+  emptyAs?: 'omit' | 'null';
 }
 
 function emptyValue(f: FieldSpec): string | boolean | string[] {
@@ -45,7 +50,7 @@ function emptyValue(f: FieldSpec): string | boolean | string[] {
   return '';
 }
 
-export function FormDialog<S extends z.ZodType>({ title, description, fields, schema, initial, submitLabel, onSubmit, onClose, children, shape, extraActions }: FormDialogProps<S>) {
+export function FormDialog<S extends z.ZodType>({ title, description, fields, schema, initial, submitLabel, onSubmit, onClose, children, shape, extraActions, emptyAs = 'omit' }: FormDialogProps<S>) {
   const [values, setValues] = useState<FormValues>(() => Object.fromEntries(fields.map((f) => [f.name, initial?.[f.name] ?? emptyValue(f)])));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -54,18 +59,20 @@ export function FormDialog<S extends z.ZodType>({ title, description, fields, sc
   const flatBody = (): { body?: Record<string, unknown>; errors?: FieldErrors } => {
     const out: Record<string, unknown> = {};
     const errs: FieldErrors = {};
+    const clear = emptyAs === 'null';
     for (const f of fields) {
       const v = values[f.name];
       if (f.kind === 'number') {
         const n = optionalNumber(typeof v === 'string' ? v : '');
         if (Number.isNaN(n)) errs[f.name] = 'Enter a number.';
-        out[f.name] = n;
+        out[f.name] = n === undefined && clear ? null : n;
       } else if (f.kind === 'checkbox') {
-        out[f.name] = v === true ? true : undefined;
+        out[f.name] = v === true ? true : clear ? false : undefined;
       } else if (f.kind === 'models') {
-        out[f.name] = Array.isArray(v) && v.length > 0 ? v : undefined;
+        out[f.name] = Array.isArray(v) && v.length > 0 ? v : clear ? [] : undefined;
       } else {
-        out[f.name] = optionalText(typeof v === 'string' ? v : '');
+        const t = optionalText(typeof v === 'string' ? v : '');
+        out[f.name] = t === undefined && clear ? null : t;
       }
     }
     return Object.keys(errs).length > 0 ? { errors: errs } : { body: compact(out) };

@@ -53,3 +53,33 @@ export function daysAgo(n: number, from: Date = new Date()): Date {
 export function startOfMonth(from: Date = new Date()): Date {
   return new Date(from.getFullYear(), from.getMonth(), 1);
 }
+
+/** Local midnight of the day `d` falls on. */
+export function startOfDay(d: Date): Date {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+}
+
+/**
+ * A range of local calendar days `[from, to]` as the instants `/spend/logs` filters on: the
+ * gateway reads a bare `YYYY-MM-DD` as a UTC day, so the UI sends the start of `from` and the start
+ * of the day after `to` (exclusive) as ISO date-times, and "today" means the user's today.
+ */
+export function localDayRange(from: Date, to: Date): { start_date: string; end_date: string } {
+  const end = startOfDay(to);
+  end.setDate(end.getDate() + 1);
+  return { start_date: startOfDay(from).toISOString(), end_date: end.toISOString() };
+}
+
+/** `localDayRange` from the `YYYY-MM-DD` values of date inputs (local days); empty values stay empty. */
+export function localDayInputsRange(from: string, to: string): { start_date?: string; end_date?: string } {
+  const parse = (v: string): Date | null => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    return m === null ? null : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  };
+  const f = parse(from);
+  const t = parse(to);
+  const out: { start_date?: string; end_date?: string } = {};
+  if (f !== null) out.start_date = localDayRange(f, f).start_date;
+  if (t !== null) out.end_date = localDayRange(t, t).end_date;
+  return out;
+}

@@ -56,12 +56,31 @@ export function readDayReport(value: unknown): DayPoint[] {
   return [...out.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
-/** Rows of `group_by=key` or `group_by=model`, largest spend first. */
-export function readGroupReport(value: unknown, kind: 'key' | 'model'): GroupTotal[] {
+/**
+ * Display names of keys from a `/key/list` answer, by every reference a report may use for a key
+ * (its stable `key_id` and its current hash `token`): the alias, else the abbreviated `sk-...abcd`.
+ */
+export function keyNames(keyList: unknown): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const k of toList<Row>(keyList)) {
+    const name = pickString(k, 'key_alias', 'key_name');
+    if (name === null) continue;
+    for (const ref of [pickString(k, 'key_id'), pickString(k, 'token')]) if (ref !== null) names.set(ref, name);
+  }
+  return names;
+}
+
+/**
+ * Rows of `group_by=key` or `group_by=model`, largest spend first. The gateway names a key by its
+ * `key_id` (`api_key`); `names` (from `keyNames`) turns that into the alias people know. A key
+ * not in `names` (deleted since) keeps its id; spend without a key (master key) is "(no key)".
+ */
+export function readGroupReport(value: unknown, kind: 'key' | 'model', names: ReadonlyMap<string, string> = new Map()): GroupTotal[] {
   const nameFields = kind === 'key' ? ['key_alias', 'key_name', 'api_key', 'key_id', 'group', 'name'] : ['model', 'model_name', 'model_group', 'group', 'name'];
   const totals = new Map<string, GroupTotal>();
   for (const row of toList<Row>(value)) {
-    const name = pickString(row, ...nameFields) ?? '(unknown)';
+    const raw = pickString(row, ...nameFields);
+    const name = raw === null ? (kind === 'key' ? '(no key)' : '(unknown)') : (names.get(raw) ?? raw);
     const prev = totals.get(name) ?? { name, spend: 0, requests: null };
     const requests = pickNumber(row, ...REQUEST_FIELDS);
     totals.set(name, { name, spend: prev.spend + rowSpend(row), requests: requests === null ? prev.requests : (prev.requests ?? 0) + requests });

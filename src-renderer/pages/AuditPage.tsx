@@ -7,17 +7,10 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
+import { changeSummary } from '../lib/audit.ts';
 import { formatDateTime } from '../lib/format.ts';
 
 type Row = Record<string, unknown>;
-
-/** Field names whose value differs between before and after (top level). */
-export function changedFields(before: unknown, after: unknown): string[] {
-  const b = typeof before === 'object' && before !== null ? (before as Row) : {};
-  const a = typeof after === 'object' && after !== null ? (after as Row) : {};
-  const names = new Set([...Object.keys(b), ...Object.keys(a)]);
-  return [...names].filter((n) => JSON.stringify(b[n]) !== JSON.stringify(a[n])).sort();
-}
 
 function json(value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -60,7 +53,7 @@ export function AuditPage() {
       {audit.data?.items.length === 0 ? <EmptyState title="No changes recorded yet" /> : null}
       {audit.data !== undefined && audit.data.items.length > 0 ? (
         <div className="table-wrap">
-          <table className="table table-dense">
+          <table className="table table-dense" data-testid="audit-table">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -74,7 +67,6 @@ export function AuditPage() {
               {audit.data.items.map((r, i) => {
                 const before = parsed(r.before);
                 const after = parsed(r.after);
-                const changed = changedFields(before, after);
                 return (
                   <tr key={pickString(r, 'id') ?? i}>
                     <td className="nowrap">{formatDateTime(pickString(r, 'created_at', 'updated_at'))}</td>
@@ -87,7 +79,7 @@ export function AuditPage() {
                     </td>
                     <td>
                       <details>
-                        <summary>{changed.length === 0 ? 'details' : changed.slice(0, 4).join(', ') + (changed.length > 4 ? ` +${changed.length - 4}` : '')}</summary>
+                        <summary>{changeSummary(before, after)}</summary>
                         <div className="diff">
                           <div>
                             <div className="diff-label">Before</div>

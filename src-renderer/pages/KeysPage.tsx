@@ -11,7 +11,9 @@ import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { formatDateTime, formatMoney } from '../lib/format.ts';
+import { isOverBudget } from '../lib/keys.ts';
 import { CreateKeyDialog } from './CreateKeyDialog.tsx';
+import { EditKeyDialog } from './EditKeyDialog.tsx';
 import type { GeneratedKey } from './CreateKeyDialog.tsx';
 import { NewKeyDialog } from './NewKeyDialog.tsx';
 import { RotateKeyDialog } from './RotateKeyDialog.tsx';
@@ -33,10 +35,19 @@ function isExpired(row: KeyRow): boolean {
   return typeof row.expires === 'string' && Date.parse(row.expires) <= Date.now();
 }
 
+
+function KeyStatus({ row }: { row: KeyRow }) {
+  if (row.blocked === true) return <BlockedBadge blocked />;
+  if (isExpired(row)) return <Badge tone="warning">Expired</Badge>;
+  if (isOverBudget(row)) return <Badge tone="warning">Over budget</Badge>;
+  return <BlockedBadge blocked={false} />;
+}
+
 type Modal =
   | { kind: 'create' }
   | { kind: 'shown'; key: string; title: string; model: string; note?: string }
   | { kind: 'rotate'; row: KeyRow }
+  | { kind: 'edit'; row: KeyRow }
   | { kind: 'delete'; row: KeyRow }
   | null;
 
@@ -56,6 +67,7 @@ export function KeysPage() {
   );
 
   const canCreate = can('POST', '/key/generate');
+  const canEdit = can('POST', '/key/update');
   const canRotate = can('POST', '/key/regenerate');
   const canBlock = can('POST', '/key/block');
   const canDelete = can('POST', '/key/delete');
@@ -79,11 +91,16 @@ export function KeysPage() {
         title="Keys"
         description="Virtual keys for apps and people. The secret is shown once, at creation or rotation."
         actions={
-          canCreate ? (
-            <button type="button" className="button button-primary" onClick={() => setModal({ kind: 'create' })}>
-              Create key
+          <>
+            <button type="button" className="button" onClick={keys.reload}>
+              Refresh
             </button>
-          ) : undefined
+            {canCreate ? (
+              <button type="button" className="button button-primary" onClick={() => setModal({ kind: 'create' })}>
+                Create key
+              </button>
+            ) : null}
+          </>
         }
       />
       {keys.error !== undefined ? <ErrorBanner error={keys.error} onRetry={keys.reload} /> : null}
@@ -132,8 +149,15 @@ export function KeysPage() {
                     {row.budget_duration ? <span className="muted"> per {row.budget_duration}</span> : null}
                   </td>
                   <td>{row.expires ? formatDateTime(row.expires) : <span className="muted">never</span>}</td>
-                  <td>{isExpired(row) ? <Badge tone="warning">Expired</Badge> : <BlockedBadge blocked={row.blocked === true} />}</td>
+                  <td>
+                    <KeyStatus row={row} />
+                  </td>
                   <td className="actions">
+                    {canEdit ? (
+                      <button type="button" className="button button-small" onClick={() => setModal({ kind: 'edit', row })} aria-label={`Edit ${keyLabel(row)}`}>
+                        Edit
+                      </button>
+                    ) : null}
                     {canRotate ? (
                       <button type="button" className="button button-small" onClick={() => setModal({ kind: 'rotate', row })} aria-label={`Rotate ${keyLabel(row)}`}>
                         Rotate
@@ -178,6 +202,9 @@ export function KeysPage() {
             setModal({ kind: 'shown', key: rotated.key, title: 'Rotated key', model: exampleModel(modal.row.models ?? []), note: 'The old secret works until its grace period ends.' });
           }}
         />
+      ) : null}
+      {modal?.kind === 'edit' ? (
+        <EditKeyDialog row={modal.row} keyRef={keyRef(modal.row)} label={keyLabel(modal.row)} onClose={() => setModal(null)} onSaved={keys.reload} />
       ) : null}
       {modal?.kind === 'delete' ? (
         <ConfirmDialog

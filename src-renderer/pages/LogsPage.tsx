@@ -7,7 +7,8 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
 import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
-import { daysAgo, formatDuration, formatShortTime, formatInt, formatMoney, isoDay } from '../lib/format.ts';
+import { daysAgo, formatDuration, formatShortTime, formatInt, formatMoney, isoDay, localDayInputsRange } from '../lib/format.ts';
+import { isKeyReference } from '../lib/keys.ts';
 import { isFailure } from '../lib/spend.ts';
 
 type Row = Record<string, unknown>;
@@ -35,11 +36,11 @@ export function latencyMs(row: Row): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-function FilterInput({ name, label, value, onChange, type = 'text' }: { name: keyof Filters; label: string; value: string; onChange: (name: keyof Filters, v: string) => void; type?: string }) {
+function FilterInput({ name, label, value, onChange, type = 'text', placeholder }: { name: keyof Filters; label: string; value: string; onChange: (name: keyof Filters, v: string) => void; type?: string; placeholder?: string }) {
   return (
     <div className="field field-compact">
       <label htmlFor={`filter-${name}`}>{label}</label>
-      <input id={`filter-${name}`} name={name} type={type} value={value} onChange={(e) => onChange(name, e.target.value)} autoComplete="off" />
+      <input id={`filter-${name}`} name={name} type={type} value={value} onChange={(e) => onChange(name, e.target.value)} autoComplete="off" placeholder={placeholder} />
     </div>
   );
 }
@@ -51,7 +52,18 @@ export function LogsPage() {
   const [applied, setApplied] = useState<Filters>(initial);
   const [page, setPage] = useState(1);
   const logs = useResource(
-    async (signal) => toPage<Row>(await client.get('/spend/logs', { ...applied, page, page_size: PAGE_SIZE }, signal)),
+    async (signal) => {
+      const { start_date, end_date, ...rest } = applied;
+      let apiKey = rest.api_key.trim();
+      if (apiKey !== '' && !isKeyReference(apiKey)) {
+        // People know their keys by alias; /spend/logs takes a key reference, so look the alias up.
+        const found = toPage<Row>(await client.get('/key/list', { key_alias: apiKey, size: 2 }, signal)).items;
+        const id = found.length === 1 && found[0] !== undefined ? pickString(found[0], 'key_id', 'token') : null;
+        if (id !== null) apiKey = id;
+      }
+      // Date inputs are the user's local days; the gateway reads a bare date as a UTC day.
+      return toPage<Row>(await client.get('/spend/logs', { ...rest, api_key: apiKey, ...localDayInputsRange(start_date, end_date), page, page_size: PAGE_SIZE }, signal));
+    },
     [client, applied, page],
   );
   const change = (name: keyof Filters, v: string): void => setDraft((d) => ({ ...d, [name]: v }));
@@ -78,7 +90,7 @@ export function LogsPage() {
       >
         <FilterInput name="start_date" label="From" type="date" value={draft.start_date} onChange={change} />
         <FilterInput name="end_date" label="To" type="date" value={draft.end_date} onChange={change} />
-        <FilterInput name="api_key" label="Key" value={draft.api_key} onChange={change} />
+        <FilterInput name="api_key" label="Key" value={draft.api_key} onChange={change} placeholder="alias or id" />
         <FilterInput name="user_id" label="User" value={draft.user_id} onChange={change} />
         <FilterInput name="team_id" label="Team" value={draft.team_id} onChange={change} />
         <FilterInput name="model" label="Model" value={draft.model} onChange={change} />

@@ -2,7 +2,8 @@
  * Providers and models: the deployments of `model_list` (`GET /model/info`, never secrets), add a
  * provider (`POST /model/new`; its api_key goes to the OS keychain), test a connection, remove.
  */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { ApiError } from '../api/GatewayClient.ts';
 import { pickNumber, pickString, toList } from '../api/lists.ts';
@@ -30,6 +31,21 @@ export function secretSource(params: Row): string {
   return 'stored';
 }
 
+/** Lets a long reference such as `os.environ/UPSTREAM_KEY` wrap after its slashes, never inside a word. */
+function slashBreaks(text: string): ReactNode {
+  const parts = text.split('/');
+  return parts.map((p, i) => (
+    <Fragment key={i}>
+      {p}
+      {i < parts.length - 1 ? (
+        <>
+          /<wbr />
+        </>
+      ) : null}
+    </Fragment>
+  ));
+}
+
 function perMillion(v: number | null): string {
   return v === null ? '—' : `$${(v * 1_000_000).toFixed(2)}`;
 }
@@ -41,10 +57,24 @@ export function ModelsPage() {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Row | null>(null);
   const [test, setTest] = useState<TestResult>(null);
-  const models = useResource(async (signal) => toList<Row>(await client.get('/model/info', undefined, signal)), [client]);
-  const canAdd = can('POST', '/model/new');
-  const canDelete = can('POST', '/model/delete');
+  const res = useResource(async (signal) => {
+    try {
+      return { rows: toList<Row>(await client.get('/model/info', undefined, signal)), managed: true };
+    } catch (err) {
+      // A gateway without the model management routes still lists its configured models.
+      if (!(err instanceof ApiError) || err.status !== 404) throw err;
+      const list = toList<Row>(await client.get('/v1/models', undefined, signal));
+      return { rows: list.map((m) => ({ model_name: pickString(m, 'id') })), managed: false };
+    }
+  }, [client]);
+  const models = { ...res, data: res.data?.rows };
+  const managed = res.data?.managed !== false;
+  const canAdd = managed && can('POST', '/model/new');
+  const canDelete = managed && can('POST', '/model/delete');
   const canTest = can('POST', '/health/test_connection');
+  /** Only deployments added at run time can be removed; the config file's are changed there. */
+  const removable = (m: Row): boolean => canDelete && pickString(sub(m, 'model_info'), 'id') !== null && sub(m, 'model_info').db_model !== false;
+  const showActions = models.data?.some(removable) === true;
 
   const testConnection = async (body: unknown): Promise<void> => {
     if (body === undefined) return;
@@ -81,7 +111,17 @@ export function ModelsPage() {
         }
       />
       {models.error !== undefined ? <ErrorBanner error={models.error} onRetry={models.reload} /> : null}
+      {managed ? null : (
+        <div className="banner banner-info" role="status">
+          <span className="banner-message">
+            These are the models of the config file (<code>model_list</code>). This gateway does not manage providers over the API: edit the config and restart to change them.
+          </span>
+        </div>
+      )}
       {models.loading && models.data === undefined ? <Loading /> : null}
+      {managed && models.data?.some((m) => sub(m, 'model_info').db_model === false) === true ? (
+        <p className="field-hint">Models from the config file’s <code>model_list</code> are changed there (then restart); the ones added here can be removed here.</p>
+      ) : null}
       {models.data?.length === 0 ? <EmptyState title="No models configured">Add a provider, or list models under model_list in the config file.</EmptyState> : null}
       {models.data !== undefined && models.data.length > 0 ? (
         <div className="table-wrap">
@@ -99,9 +139,11 @@ export function ModelsPage() {
                   Output / 1M
                 </th>
                 <th scope="col">Access groups</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                {showActions ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -113,19 +155,21 @@ export function ModelsPage() {
                 return (
                   <tr key={id ?? `${pickString(m, 'model_name')}-${i}`}>
                     <td className="mono">{pickString(m, 'model_name')}</td>
-                    <td className="mono">{pickString(params, 'model')}</td>
+                    <td className="mono">{pickString(params, 'model') ?? <span className="muted">—</span>}</td>
                     <td className="mono truncate">{pickString(params, 'api_base') ?? <span className="muted">default</span>}</td>
-                    <td className="mono">{secretSource(params)}</td>
+                    <td className="mono">{managed ? slashBreaks(secretSource(params)) : <span className="muted">—</span>}</td>
                     <td className="num">{perMillion(pickNumber(info, 'input_cost_per_token') ?? pickNumber(params, 'input_cost_per_token'))}</td>
                     <td className="num">{perMillion(pickNumber(info, 'output_cost_per_token') ?? pickNumber(params, 'output_cost_per_token'))}</td>
                     <td>{groups.length === 0 ? <span className="muted">—</span> : <span className="chips">{groups.map((g) => <Badge key={g}>{g}</Badge>)}</span>}</td>
-                    <td className="actions">
-                      {canDelete && id !== null ? (
-                        <button type="button" className="button button-small button-danger-quiet" onClick={() => setRemoving(m)} aria-label={`Remove ${pickString(m, 'model_name') ?? 'model'}`}>
-                          Remove
-                        </button>
-                      ) : null}
-                    </td>
+                    {showActions ? (
+                      <td className="actions">
+                        {removable(m) ? (
+                          <button type="button" className="button button-small button-danger-quiet" onClick={() => setRemoving(m)} aria-label={`Remove ${pickString(m, 'model_name') ?? 'model'}`}>
+                            Remove
+                          </button>
+                        ) : null}
+                      </td>
+                    ) : null}
                   </tr>
                 );
               })}

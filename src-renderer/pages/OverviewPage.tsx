@@ -8,9 +8,9 @@ import { toPage } from '../api/lists.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
-import { daysAgo, formatInt, formatMoney, isoDay, startOfMonth } from '../lib/format.ts';
+import { daysAgo, formatInt, formatMoney, isoDay, localDayRange, startOfMonth } from '../lib/format.ts';
 import type { DayPoint, GroupTotal } from '../lib/spend.ts';
-import { aggregateLogs, fillDays, isFailure, readDayReport, readGroupReport } from '../lib/spend.ts';
+import { aggregateLogs, fillDays, isFailure, keyNames, readDayReport, readGroupReport } from '../lib/spend.ts';
 
 interface OverviewData {
   days: DayPoint[];
@@ -51,21 +51,23 @@ export function OverviewPage() {
       let todayLogs: { total: number | null; errors: number | null } = { total: null, errors: null };
       let monthTotal: number | null = null;
       if (admin) {
-        const [dayRep, keyRep, modelRep, todayPage, monthPage] = await Promise.all([
+        const [dayRep, keyRep, modelRep, todayPage, monthPage, keyList] = await Promise.all([
           client.get('/global/spend/report', { ...range, group_by: 'day' }, signal),
           client.get('/global/spend/report', { ...monthRange, group_by: 'key' }, signal),
           client.get('/global/spend/report', { ...monthRange, group_by: 'model' }, signal),
-          client.get('/spend/logs', { start_date: today, end_date: today, page: 1, page_size: 1000 }, signal),
-          client.get('/spend/logs', { ...monthRange, page: 1, page_size: 1 }, signal),
+          client.get('/spend/logs', { ...localDayRange(now, now), page: 1, page_size: 1000 }, signal),
+          client.get('/spend/logs', { ...localDayRange(monthStart, now), page: 1, page_size: 1 }, signal),
+          // The key report names keys by their stable key_id; the list gives their aliases.
+          client.get('/key/list', { page: 1, size: 500 }, signal).catch(() => undefined),
         ]);
         days = readDayReport(dayRep);
-        keys = readGroupReport(keyRep, 'key');
+        keys = readGroupReport(keyRep, 'key', keyNames(keyList));
         models = readGroupReport(modelRep, 'model');
         const tp = toPage<Record<string, unknown>>(todayPage);
         todayLogs = { total: tp.total ?? tp.items.length, errors: tp.items.filter(isFailure).length };
         monthTotal = toPage(monthPage).total;
       } else {
-        const page = await client.get('/spend/logs', { ...range, page: 1, page_size: 1000 }, signal);
+        const page = await client.get('/spend/logs', { ...localDayRange(from, now), page: 1, page_size: 1000 }, signal);
         const agg = aggregateLogs(toPage<Record<string, unknown>>(page).items);
         days = agg.days;
         keys = agg.keys;
@@ -157,20 +159,20 @@ function OverviewBody({ data }: { data: OverviewData }) {
         )}
       </section>
       <div className="grid-2">
-        <TopTable title="Top keys this month" rows={data.keys} />
-        <TopTable title="Top models this month" rows={data.models} />
+        <TopTable id="top-keys" title="Top keys this month" rows={data.keys} />
+        <TopTable id="top-models" title="Top models this month" rows={data.models} />
       </div>
     </>
   );
 }
 
-function TopTable({ title, rows }: { title: string; rows: readonly GroupTotal[] }) {
+function TopTable({ id, title, rows }: { id: string; title: string; rows: readonly GroupTotal[] }) {
   const top = rows.slice(0, 8);
   const max = Math.max(...top.map((r) => r.spend), 0);
   return (
-    <section className="panel">
+    <section className="panel" aria-labelledby={id}>
       <div className="panel-header">
-        <h2>{title}</h2>
+        <h2 id={id}>{title}</h2>
       </div>
       {top.length === 0 ? (
         <EmptyState title="Nothing this month" />

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { ROLES } from '../../src-shared/roles.ts';
 import { useApp } from '../AppContext.tsx';
-import { pickNumber, pickString, toPage } from '../api/lists.ts';
+import { pickNumber, pickString, toList, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import type { FieldSpec, FormValues } from '../components/FormDialog.tsx';
@@ -23,7 +23,20 @@ export function UsersPage() {
   const models = useModelNames();
   const [page, setPage] = useState(1);
   const [modal, setModal] = useState<{ kind: 'new' } | { kind: 'edit'; row: Row } | null>(null);
-  const users = useResource(async (signal) => toPage<Row>(await client.get('/user/list', { page, page_size: PAGE_SIZE }, signal)), [client, page]);
+  const canTeams = can('GET', '/team/list');
+  const users = useResource(async (signal) => {
+    const [list, teamList] = await Promise.all([
+      client.get('/user/list', { page, page_size: PAGE_SIZE }, signal),
+      // A user's `teams` are team ids; the team list gives their names.
+      canTeams ? client.get('/team/list', undefined, signal).catch(() => undefined) : Promise.resolve(undefined),
+    ]);
+    const teamNames = new Map<string, string>();
+    for (const t of toList<Row>(teamList)) {
+      const id = pickString(t, 'team_id');
+      if (id !== null) teamNames.set(id, pickString(t, 'team_alias') ?? id);
+    }
+    return { ...toPage<Row>(list), teamNames };
+  }, [client, page, canTeams]);
   const canCreate = can('POST', '/user/new');
   const canUpdate = can('POST', '/user/update');
 
@@ -79,7 +92,8 @@ export function UsersPage() {
               {users.data.items.map((u) => {
                 const uid = pickString(u, 'user_id') ?? '';
                 const max = pickNumber(u, 'max_budget');
-                const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? t : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
+                const teamNames = users.data?.teamNames ?? new Map<string, string>();
+                const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? (teamNames.get(t) ?? t) : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
                 return (
                   <tr key={uid}>
                     <td className="mono">{uid}</td>
