@@ -1,85 +1,39 @@
 /**
- * Form schemas for the management bodies that src-shared/management.ts does not (yet) define,
- * written against the field names of CONTRACT section 4 (LiteLLM's). Switch each to the shared
- * schema once it exists there, so the browser and the gateway validate alike.
+ * Form schemas: the gateway's own body schemas from src-shared (so the browser refuses exactly
+ * what the API would), plus a few checks that only make sense in a form (a team needs a name
+ * here, an email should look like one) with messages written for people.
  */
 import { z } from 'zod';
-import { durationString, money, positiveInt } from '../../src-shared/management.ts';
-import { ROLES } from '../../src-shared/roles.ts';
+import * as shared from '../../src-shared/governance.ts';
+import type { TeamMemberRole } from '../../src-shared/governance.ts';
+import { modelNewSchema as sharedModelNew } from '../../src-shared/models.ts';
 
-const id = z.string().min(1).max(256);
-const models = z.array(z.string().min(1)).optional();
+/** Roles a user can have (a subset of all roles: `team` and `customer` are not user roles). */
+export const USER_ROLES = shared.USER_ROLES;
 
-export const teamNewSchema = z
-  .object({
-    team_alias: z.string().min(1, 'Give the team a name.').max(256),
-    team_id: id.optional(),
-    models,
-    max_budget: money.optional(),
-    budget_duration: durationString.optional(),
-    rpm_limit: positiveInt.optional(),
-    tpm_limit: positiveInt.optional(),
-  })
-  .strict();
+/** Team member roles in the order the form offers them (the first is the default). */
+export const TEAM_MEMBER_ROLES = ['user', 'admin'] as const satisfies readonly TeamMemberRole[];
 
-export const TEAM_MEMBER_ROLES = ['user', 'admin'] as const;
+function blank(v: string | null | undefined): boolean {
+  return v === undefined || v === null || v.trim() === '';
+}
 
-export const teamMemberAddSchema = z
-  .object({
-    team_id: id,
-    member: z.array(z.object({ user_id: id, role: z.enum(TEAM_MEMBER_ROLES) }).strict()).min(1),
-  })
-  .strict();
+export const teamNewSchema = shared.teamNewSchema.refine((b) => !blank(b.team_alias), { message: 'Give the team a name.', path: ['team_alias'] });
 
-export const userNewSchema = z
-  .object({
-    user_id: id.optional(),
-    user_email: z.email('Enter an email address.').optional(),
-    user_role: z.enum(ROLES),
-    models,
-    max_budget: money.optional(),
-    budget_duration: durationString.optional(),
-  })
-  .strict();
+export const teamMemberAddSchema = shared.teamMemberAddSchema;
 
-export const userUpdateSchema = userNewSchema.extend({ user_id: id }).strict();
+const looksLikeEmail = (v: string | null | undefined): boolean => blank(v) || z.email().safeParse(v).success;
 
-export const customerNewSchema = z
-  .object({
-    user_id: id,
-    alias: z.string().max(256).optional(),
-    max_budget: money.optional(),
-    budget_id: id.optional(),
-    blocked: z.boolean().optional(),
-  })
-  .strict();
+export const userNewSchema = shared.userNewSchema.refine((b) => looksLikeEmail(b.user_email), { message: 'Enter an email address.', path: ['user_email'] });
 
-export const budgetNewSchema = z
-  .object({
-    budget_id: id,
-    max_budget: money.optional(),
-    soft_budget: money.optional(),
-    budget_duration: durationString.optional(),
-    rpm_limit: positiveInt.optional(),
-    tpm_limit: positiveInt.optional(),
-    max_parallel_requests: positiveInt.optional(),
-  })
-  .strict();
+export const userUpdateSchema = shared.userUpdateSchema.refine((b) => looksLikeEmail(b.user_email), { message: 'Enter an email address.', path: ['user_email'] });
 
-export const providerParamsSchema = z
-  .object({
-    model: z
-      .string()
-      .min(1, 'Name the upstream model, e.g. openai/gpt-4o-mini.')
-      .regex(/^[^/\s]+\/\S+$/, 'Write provider/model, e.g. openai/gpt-4o-mini or ollama/llama3.'),
-    api_base: z.url('Enter a URL such as http://127.0.0.1:11434/v1.').optional(),
-    api_key: z.string().min(1).optional(),
-  })
-  .strict();
+export const customerNewSchema = shared.customerNewSchema;
 
-export const modelNewSchema = z
-  .object({
-    model_name: z.string().min(1, 'The name clients will send as "model".').max(256),
-    litellm_params: providerParamsSchema,
-  })
-  .strict();
+export const budgetNewSchema = shared.budgetNewSchema;
+
+export const modelNewSchema = sharedModelNew.superRefine((b, ctx) => {
+  if (!/^[^/\s]+\/\S+$/.test(b.litellm_params.model)) {
+    ctx.addIssue({ code: 'custom', path: ['litellm_params', 'model'], message: 'Write provider/model, e.g. openai/gpt-4o-mini or ollama/llama3.' });
+  }
+});

@@ -1,6 +1,5 @@
 /** Users: list, create, change role / budget / models. */
 import { useState } from 'react';
-import { ROLES } from '../../src-shared/roles.ts';
 import { useApp } from '../AppContext.tsx';
 import { pickNumber, pickString, toList, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
@@ -13,7 +12,7 @@ import { useModelNames } from '../hooks/useModelNames.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { formatDateTime, formatMoney } from '../lib/format.ts';
 import { roleLabel } from '../lib/permissions.ts';
-import { userNewSchema, userUpdateSchema } from '../lib/schemas.ts';
+import { USER_ROLES, userNewSchema, userUpdateSchema } from '../lib/schemas.ts';
 
 type Row = Record<string, unknown>;
 const PAGE_SIZE = 50;
@@ -40,7 +39,7 @@ export function UsersPage() {
   const canCreate = can('POST', '/user/new');
   const canUpdate = can('POST', '/user/update');
 
-  const roleOptions = ROLES.map((r) => ({ value: r, label: `${roleLabel(r)} (${r})` }));
+  const roleOptions = USER_ROLES.map((r) => ({ value: r, label: `${roleLabel(r)} (${r})` }));
   const fields = (editing: boolean): FieldSpec[] => [
     ...(editing
       ? []

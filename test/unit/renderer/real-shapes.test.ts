@@ -72,3 +72,28 @@ test('audit rows: created, deleted, or the fields that changed', () => {
   assert.equal(changeSummary({}, { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }), 'a, b, c, d +2');
   assert.deepEqual(changedFields({ a: 1, b: [1] }, { a: 1, b: [2], c: null }), ['b', 'c']);
 });
+
+test('form schemas are the gateway schemas: user roles exclude team/customer, strict bodies, form-only checks', async () => {
+  const { budgetNewSchema, customerNewSchema, modelNewSchema, teamMemberAddSchema, teamNewSchema, TEAM_MEMBER_ROLES, USER_ROLES, userNewSchema } = await import('../../../src-renderer/lib/schemas.ts');
+  assert.deepEqual([...USER_ROLES].sort(), ['internal_user', 'internal_user_viewer', 'org_admin', 'proxy_admin', 'proxy_admin_viewer']);
+  assert.equal(userNewSchema.safeParse({ user_role: 'team' }).success, false, 'team is not a user role');
+  assert.equal(userNewSchema.safeParse({ user_id: 'carol', user_role: 'proxy_admin_viewer', user_email: 'carol@example.com' }).success, true);
+  const badEmail = userNewSchema.safeParse({ user_email: 'not-an-email' });
+  assert.equal(badEmail.success, false);
+  assert.deepEqual(badEmail.error?.issues.map((i) => i.path.join('.')), ['user_email']);
+  assert.equal(userNewSchema.safeParse({ user_id: 'x', surprise: 1 }).success, false, 'strict like the API');
+
+  assert.equal(teamNewSchema.safeParse({}).success, false, 'a team needs a name in the form');
+  assert.equal(teamNewSchema.safeParse({ team_alias: 'Platform', max_budget: 25 }).success, true);
+  assert.equal(TEAM_MEMBER_ROLES[0], 'user', 'Member is the default choice');
+  assert.equal(teamMemberAddSchema.safeParse({ team_id: 't', member: [{ user_id: 'alice', role: 'admin' }] }).success, true);
+  assert.equal(teamMemberAddSchema.safeParse({ team_id: 't', member: [{ user_id: 'alice', role: 'owner' }] }).success, false);
+
+  assert.equal(customerNewSchema.safeParse({ user_id: 'cust-1', alias: 'Acme', max_budget: 5 }).success, true);
+  assert.equal(budgetNewSchema.safeParse({ budget_id: 'free', max_budget: -1 }).success, false);
+
+  assert.equal(modelNewSchema.safeParse({ model_name: 'llama', litellm_params: { model: 'ollama/llama3', api_base: 'http://127.0.0.1:11434/v1' } }).success, true);
+  const noProvider = modelNewSchema.safeParse({ model_name: 'llama', litellm_params: { model: 'llama3' } });
+  assert.equal(noProvider.success, false);
+  assert.deepEqual(noProvider.error?.issues.map((i) => i.path.join('.')), ['litellm_params.model']);
+});
