@@ -110,6 +110,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
         }
         throw new GatewayError('ERR_ROUTE_NOT_FOUND', `No route ${req.method} ${scrubSecrets(path).slice(0, 200)}.`);
       }
+      // HEAD maps to GET in the route table; on the SSO routes a HEAD must not consume a login.
+      if (req.method === 'HEAD' && entry.classes.includes('sso_routes')) throw new GatewayError('ERR_BAD_REQUEST', 'Use GET for the SSO routes.');
       deps.guard.checkOrigin(req, res, entry.perm === 'llm');
       const isPublic = entry.perm === 'public'
         || deps.publicRoutes.some((r) => routeMatches(r, path, entry))
