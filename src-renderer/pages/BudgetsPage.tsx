@@ -51,7 +51,7 @@ export function BudgetsPage() {
                 <th scope="col" className="num">
                   TPM
                 </th>
-                <th scope="col">Next reset</th>
+                <th scope="col">Created</th>
               </tr>
             </thead>
             <tbody>
@@ -63,7 +63,7 @@ export function BudgetsPage() {
                   <td>{pickString(b, 'budget_duration') ?? <span className="muted">never</span>}</td>
                   <td className="num">{formatInt(pickNumber(b, 'rpm_limit'))}</td>
                   <td className="num">{formatInt(pickNumber(b, 'tpm_limit'))}</td>
-                  <td>{formatDateTime(pickString(b, 'budget_reset_at'))}</td>
+                  <td>{formatDateTime(pickString(b, 'created_at'))}</td>
                 </tr>
               ))}
             </tbody>
