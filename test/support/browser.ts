@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -33,7 +33,15 @@ export function ensureUiBuilt(): void {
   const built = existsSync(UI_INDEX) ? statSync(UI_INDEX).mtimeMs : 0;
   const sources = Math.max(newestMtime(join(ROOT, 'src-renderer')), newestMtime(join(ROOT, 'src-shared')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
   if (built >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  // Build beside dist/ui and swap it in, so a gateway serving dist/ui in a test running alongside
+  // never sees a half-emptied directory.
+  const fresh = join(ROOT, 'dist', `.ui-build-${process.pid}`);
+  const old = join(ROOT, 'dist', `.ui-old-${process.pid}`);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', fresh, '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' });
+  const target = join(ROOT, 'dist', 'ui');
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(fresh, target);
+  rmSync(old, { recursive: true, force: true });
 }
 
 /** Why the browser tests cannot run here, or null when they can. */
