@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'url', 'stream', 'util', 'events'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-*/**', 'release/**', 'bench/results.json', 'test-artifacts/**'] },
+  { ignores: ['.prof/**', 'node_modules/**', 'dist/**', 'dist-*/**', 'release/**', 'bench/results.json', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

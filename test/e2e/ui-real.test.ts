@@ -389,7 +389,7 @@ test('an admin clicks through keys, spend, budgets, rotation, teams, audit, sett
     assert.match((await page.getByRole('row').filter({ hasText: 'alice@example.com' }).textContent()) ?? '', /Platform/, 'teams by name');
     await page.getByRole('button', { name: 'New user' }).click();
     const dialog = page.getByRole('dialog', { name: 'New user' });
-    const roles = await dialog.getByLabel('Role').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const roles = await dialog.getByLabel('Role').locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
     assert.deepEqual([...roles].sort(), ['internal_user', 'internal_user_viewer', 'org_admin', 'proxy_admin', 'proxy_admin_viewer'], 'only the roles the API takes for users');
     await dialog.getByLabel('User ID').fill('carol');
     await dialog.getByLabel('Email').fill('carol-at-example');
