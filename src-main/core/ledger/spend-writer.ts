@@ -4,6 +4,7 @@
  * whatever the owner persists in `inTransaction` (the spend columns of keys, users, teams ...),
  * so logs and spend totals on disk always agree. A crash loses at most one flush window.
  */
+import { nextCalendarReset } from '../../../src-shared/duration.ts';
 import type { Db } from '../store/index.ts';
 
 /** Where a settled request's spend log row comes from (never a secret). */
@@ -36,13 +37,33 @@ const LOG_COLUMNS = [
 ] as const;
 
 /** `YYYY-MM-DD` of an instant in an IANA zone. */
-export function dayOf(ms: number, formatter: Intl.DateTimeFormat): string {
+export function dayOf(ms: number, formatter: DayFormatter): string {
   return formatter.format(ms);
 }
 
-export function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+export interface DayFormatter {
+  format(ms: number): string;
+}
+
+/**
+ * The local day of an instant. Every request asks it, so the answer is kept until the next local
+ * midnight: Intl formatting costs microseconds, a comparison nothing.
+ */
+export function dayFormatter(timeZone: string): DayFormatter {
   // en-CA prints ISO dates (2026-03-08).
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const intl = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  let from = Number.POSITIVE_INFINITY;
+  let until = Number.NEGATIVE_INFINITY;
+  let day = '';
+  return {
+    format(ms: number): string {
+      if (ms >= from && ms < until) return day;
+      day = intl.format(ms);
+      from = ms;
+      until = nextCalendarReset('1d', ms, timeZone);
+      return day;
+    },
+  };
 }
 
 export interface SpendWriterOptions {
@@ -55,7 +76,7 @@ export class SpendWriter {
   private readonly db: Db;
   private readonly insertLog;
   private readonly upsertDaily;
-  private readonly formatter: Intl.DateTimeFormat;
+  private readonly formatter: DayFormatter;
   private readonly inTransaction: (() => void) | undefined;
   private batch: SpendLogRow[] = [];
   private written = 0;
