@@ -200,3 +200,30 @@ export interface SpendLogView {
   startTime: string;
   endTime: string;
 }
+
+/** Request bodies by route, for /openapi.json (the same schemas validate the requests). */
+export const governanceBodySchemas = {
+  'POST /user/new': userNewSchema,
+  'POST /user/update': userUpdateSchema,
+  'POST /user/delete': userDeleteSchema,
+  'POST /team/new': teamNewSchema,
+  'POST /team/update': teamUpdateSchema,
+  'POST /team/delete': teamDeleteSchema,
+  'POST /team/member_add': teamMemberAddSchema,
+  'POST /team/member_delete': teamMemberDeleteSchema,
+  'POST /team/block': teamBlockSchema,
+  'POST /team/unblock': teamBlockSchema,
+  'POST /organization/new': orgNewSchema,
+  'POST /organization/update': orgUpdateSchema,
+  'POST /organization/delete': orgDeleteSchema,
+  'POST /organization/member_add': orgMemberAddSchema,
+  'POST /customer/new': customerNewSchema,
+  'POST /customer/update': customerUpdateSchema,
+  'POST /customer/delete': customerIdsSchema,
+  'POST /customer/block': customerIdsSchema,
+  'POST /customer/unblock': customerIdsSchema,
+  'POST /budget/new': budgetNewSchema,
+  'POST /budget/update': budgetUpdateSchema,
+  'POST /budget/delete': budgetDeleteSchema,
+  'POST /spend/calculate': spendCalculateSchema,
+} as const;

@@ -16,6 +16,7 @@ import {
 } from './auth/index.ts';
 import type { Governor } from './policy/index.ts';
 import { createGovernance } from './governance/index.ts';
+import { governanceBodySchemas } from '../../src-shared/governance.ts';
 import { Forwarder, ModelRegistry } from './proxy/index.ts';
 import { AuditService } from './management/audit.ts';
 import { KeyService } from './management/keys.ts';
@@ -132,6 +133,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       'POST /key/generate': keyGenerateSchema, 'POST /key/update': keyUpdateSchema, 'POST /key/delete': keyDeleteSchema,
       'POST /key/regenerate': keyRegenerateSchema, 'POST /key/block': keyBlockSchema, 'POST /key/unblock': keyBlockSchema, 'POST /ui/session': uiSessionCreateSchema, 'POST /auth/explain': authExplainSchema,
       ...modelBodySchemas,
+      ...governanceBodySchemas,
     };
     const openapi = buildOpenApi(bodySchemas, VERSION);
     const handlers: HandlerTable = {

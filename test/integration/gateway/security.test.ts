@@ -142,3 +142,16 @@ test('UI sessions: one-time sign-in link, bearer session, sign-out revokes, no c
   assert.equal((await gw.call('DELETE', '/ui/session', undefined, { authorization: `Bearer ${session.session_token}` })).status, 200);
   assert.equal((await gw.call('GET', '/ui/whoami', undefined, { authorization: `Bearer ${session.session_token}` })).status, 401);
 });
+
+test('/openapi.json describes every route of the route table, with the zod request bodies', async () => {
+  const { ROUTES } = await import('../../../src-shared/routes.ts');
+  const doc = (await gw.call('GET', '/openapi.json', undefined, {})).json;
+  for (const r of ROUTES) {
+    const path = r.path.replace(/:([a-z_]+)/g, '{$1}');
+    assert.ok(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${r.path} is documented`);
+  }
+  for (const p of ['/key/generate', '/team/new', '/user/new', '/customer/new', '/budget/new', '/model/new']) {
+    assert.ok(doc.paths[p].post.requestBody, `${p} has its request body schema`);
+  }
+  assert.equal(doc.paths['/key/generate'].post.requestBody.content['application/json'].schema.additionalProperties, false, 'strict bodies are documented as strict');
+});
