@@ -475,3 +475,23 @@ describe('OIDC userinfo for opaque tokens', () => {
     }
   });
 });
+
+describe('JWT: verified-token cache', () => {
+  it('a cached token is still refused once it expires', async () => {
+    const r = rig();
+    const t = await op.signWithProviderKey(baseClaims(r.clock, { exp: nowSec(r.clock) + 5 }));
+    assert.ok(await r.auth.authenticate(bearer(t), REQ));
+    assert.ok(await r.auth.authenticate(bearer(t), REQ), 'served again within its lifetime');
+    r.clock.advance(5_000 + 31_000);
+    await rejectsWith(r.auth.authenticate(bearer(t), REQ), 'ERR_TOKEN_EXPIRED', 401, /expired/);
+  });
+
+  it('a tampered copy of a cached token is verified on its own and refused', async () => {
+    const r = rig();
+    const t = await op.signWithProviderKey(baseClaims(r.clock, { team: 'a' }));
+    assert.ok(await r.auth.authenticate(bearer(t), REQ));
+    const [h, , s] = t.split('.');
+    const forged = `${h}.${base64url.encode(JSON.stringify(baseClaims(r.clock, { team: 'b', sub: 'admin' })))}.${s}`;
+    await rejectsWith(r.auth.authenticate(bearer(forged), REQ), 'ERR_INVALID_TOKEN', 401, /signature/);
+  });
+});

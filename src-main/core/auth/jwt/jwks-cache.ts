@@ -79,6 +79,7 @@ export class JwksCache {
   readonly #fetch: FetchLike;
   #combined: LocalJWKSet | null = null;
   #fetchCount = 0;
+  #generation = 0;
 
   constructor(options: JwksCacheOptions) {
     this.#sources = options.urls.map((url) => ({
@@ -94,6 +95,11 @@ export class JwksCache {
     this.#ttlMs = options.ttlSeconds * 1000;
     this.#clock = options.clock;
     this.#fetch = options.fetch;
+  }
+
+  /** Bumped whenever a source's key set changes: verified-token caches are stale from then on. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** How many HTTP fetches the cache has made (for tests and `tollgate doctor`). */
@@ -145,6 +151,7 @@ export class JwksCache {
     source.lastAttemptAt = this.#clock.now();
     const p = this.#load(source).then(
       (keys) => {
+        if (JSON.stringify(keys) !== JSON.stringify(source.keys)) this.#generation++;
         source.keys = keys;
         source.fetchedAt = this.#clock.now();
         this.#combined = null;

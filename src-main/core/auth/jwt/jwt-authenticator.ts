@@ -14,6 +14,7 @@ import { isJwtShaped } from '../identity.ts';
 import type { IdentityDirectory, JwtSettings } from '../identity.ts';
 import type { FetchLike } from '../oauth2/index.ts';
 import { principalFromClaims } from './claims.ts';
+import { sha256Hex } from '../secret-compare.ts';
 import type { Claims } from './claims.ts';
 import { JwksCache } from './jwks-cache.ts';
 import { UserinfoClient } from './userinfo.ts';
@@ -68,6 +69,10 @@ function mapJoseError(err: unknown): GatewayError {
  * const jwt = createJwtAuthenticator(identity.jwt, { clock: systemClock, directory });
  * await jwt.warm();
  */
+/** How long a verified JWT is trusted without verifying its signature again, and how many are kept. */
+export const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX_ENTRIES = 10_000;
+
 export function createJwtAuthenticator(settings: JwtSettings, deps: JwtDeps): JwtAuthenticator {
   const fetchFn: FetchLike = deps.fetch ?? ((input, init) => fetch(input, init));
   const keys = settings.publicKeyUrls.length === 0
@@ -76,6 +81,30 @@ export function createJwtAuthenticator(settings: JwtSettings, deps: JwtDeps): Jw
   const userinfo = settings.oidcUserinfoEndpoint === undefined ? null : new UserinfoClient(settings.oidcUserinfoEndpoint, deps.clock, fetchFn);
   const allowedAlgs: readonly string[] = settings.algorithms;
   const ctx = { settings, directory: deps.directory };
+  // Verified tokens, by SHA-256 of the whole token: a client sends the same JWT many times, and an
+  // RS256 verification costs far more than the rest of the request. An entry lives until the
+  // token's exp, at most VERIFIED_TTL_MS, and only while the key set it was verified with is
+  // unchanged: a rotation seen by the JWKS cache makes every cached token verify again.
+  const verified = new Map<string, { claims: Claims; until: number; generation: number }>();
+
+  async function verifyCached(token: string): Promise<Claims> {
+    const now = deps.clock.now();
+    const h = sha256Hex(token);
+    const hit = verified.get(h);
+    if (hit !== undefined) {
+      if (hit.until > now && hit.generation === (keys?.generation ?? 0)) return hit.claims;
+      verified.delete(h);
+    }
+    const claims = await verify(token);
+    const generation = keys?.generation ?? 0;
+    const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : now;
+    if (verified.size >= VERIFIED_MAX_ENTRIES) {
+      const oldest = verified.keys().next();
+      if (oldest.done !== true) verified.delete(oldest.value);
+    }
+    verified.set(h, { claims, until: Math.min(exp, now + VERIFIED_TTL_MS), generation });
+    return claims;
+  }
 
   async function verify(token: string): Promise<Claims> {
     if (token.length > MAX_TOKEN_BYTES) throw invalid(`JWT is larger than ${MAX_TOKEN_BYTES} bytes`);
@@ -122,7 +151,7 @@ export function createJwtAuthenticator(settings: JwtSettings, deps: JwtDeps): Jw
       const token = credential.token;
       let claims: Claims;
       if (isJwtShaped(token)) {
-        claims = await verify(token);
+        claims = await verifyCached(token);
       } else if (userinfo !== null && !token.startsWith('sk-')) {
         if (token.length > MAX_TOKEN_BYTES) throw invalid(`access token is larger than ${MAX_TOKEN_BYTES} bytes`);
         claims = await userinfo.claims(token);
