@@ -7,7 +7,7 @@
  * never logged, never echoed, and redacted from any upstream error message we pass on.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../../src-shared/errors.ts';
 import type { Clock } from '../ports.ts';
@@ -210,20 +210,32 @@ class StreamMeter {
  */
 export class Forwarder {
   private readonly clock: Clock;
-  private readonly agent: Agent;
+  /** One keep-alive pool per upstream origin (an undici Agent adds a dispatch layer per request). */
+  private readonly pools = new Map<string, Pool>();
+  private readonly poolOptions: Pool.Options;
 
   constructor(opts: ForwarderOptions) {
     this.clock = opts.clock;
-    this.agent = new Agent({
+    this.poolOptions = {
       connections: opts.connectionsPerOrigin ?? 64,
       keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
       connect: { timeout: opts.connectTimeoutMs ?? 10_000 },
-    });
+    };
+  }
+
+  private poolFor(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, this.poolOptions);
+      this.pools.set(origin, pool);
+    }
+    return pool;
   }
 
   /** Closes the upstream connection pools (in-flight requests finish first). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
   }
 
   /**
@@ -304,8 +316,7 @@ export class Forwarder {
 
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.agent.request({
-        origin: url.origin,
+      response = await this.poolFor(url.origin).request({
         path: url.pathname + url.search,
         method: 'POST',
         headers,
