@@ -310,9 +310,9 @@ export class Forwarder {
 
     // A stream is cut when its client leaves (we charge what was produced). A non-streamed answer is
     // read to its end regardless: the provider bills it in full, so its real usage is what we charge.
-    const upstreamAbort = new AbortController();
-    const onClientAbort = () => upstreamAbort.abort();
-    if (clientWantsStream) opts.clientAbort.addEventListener('abort', onClientAbort, { once: true });
+    const upstreamAbort = clientWantsStream ? new AbortController() : null;
+    const onClientAbort = () => upstreamAbort?.abort();
+    if (upstreamAbort !== null) opts.clientAbort.addEventListener('abort', onClientAbort, { once: true });
 
     let response: Dispatcher.ResponseData;
     try {
@@ -321,7 +321,7 @@ export class Forwarder {
         method: 'POST',
         headers,
         body: JSON.stringify(upstreamBody),
-        signal: upstreamAbort.signal,
+        ...(upstreamAbort === null ? {} : { signal: upstreamAbort.signal }),
         headersTimeout: d.timeout_ms,
         bodyTimeout: d.timeout_ms,
       });
@@ -416,7 +416,7 @@ export class Forwarder {
   private async relayStream(
     response: Dispatcher.ResponseData,
     opts: ForwardOptions,
-    ctx: { cFmt: Format; uFmt: Format; stripUsage: boolean; baseHeaders: Record<string, string>; upstreamAbort: AbortController },
+    ctx: { cFmt: Format; uFmt: Format; stripUsage: boolean; baseHeaders: Record<string, string>; upstreamAbort: AbortController | null },
   ): Promise<Omit<ForwardResult, 'durationMs' | 'cost'>> {
     const res = opts.clientRes;
     const meter = new StreamMeter(ctx.uFmt);
@@ -480,7 +480,7 @@ export class Forwarder {
     }
     if (opts.clientAbort.aborted || res.destroyed) aborted = true;
     if (aborted) {
-      ctx.upstreamAbort.abort();
+      ctx.upstreamAbort?.abort();
       response.body.destroy();
     } else if (upstreamError !== undefined) {
       const errEvent =
