@@ -90,8 +90,8 @@ export class SpendWriter {
     this.insertLog = db.prepare(`INSERT OR IGNORE INTO spend_logs (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map((c) => `@${c}`).join(', ')})`);
     this.upsertDaily = db.prepare(
       'INSERT INTO daily_spend (day, key_id, user_id, team_id, org_id, end_user, model, spend, requests, prompt_tokens, completion_tokens) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(day, key_id, user_id, team_id, org_id, end_user, model) DO UPDATE SET ' +
-        'spend = spend + excluded.spend, requests = requests + 1, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens',
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(day, key_id, user_id, team_id, org_id, end_user, model) DO UPDATE SET ' +
+        'spend = spend + excluded.spend, requests = requests + excluded.requests, prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens',
     );
   }
 
@@ -117,14 +117,24 @@ export class SpendWriter {
     this.batch = [];
     try {
       this.db.transaction(() => {
+        // The daily aggregates take one upsert per (day, key, user, team, org, end user, model) of
+        // the batch, not one per row.
+        const daily = new Map<string, { cols: (string | number)[]; spend: number; requests: number; prompt: number; completion: number }>();
         for (const r of rows) {
           const row = { ...r, streamed: r.streamed ? 1 : 0, aborted: r.aborted ? 1 : 0 };
           for (let n = 2; this.insertLog.run(row).changes === 0; n++) row.request_id = `${r.request_id}~${n}`;
-          this.upsertDaily.run(
-            dayOf(Date.parse(r.start_time), this.formatter), r.key_id ?? '', r.user_id ?? '', r.team_id ?? '', r.org_id ?? '', r.end_user ?? '', r.model,
-            r.spend, r.prompt_tokens, r.completion_tokens,
-          );
+          const cols = [dayOf(Date.parse(r.start_time), this.formatter), r.key_id ?? '', r.user_id ?? '', r.team_id ?? '', r.org_id ?? '', r.end_user ?? '', r.model];
+          const k = cols.join('\u0000');
+          const agg = daily.get(k);
+          if (agg === undefined) daily.set(k, { cols, spend: r.spend, requests: 1, prompt: r.prompt_tokens, completion: r.completion_tokens });
+          else {
+            agg.spend += r.spend;
+            agg.requests += 1;
+            agg.prompt += r.prompt_tokens;
+            agg.completion += r.completion_tokens;
+          }
         }
+        for (const a of daily.values()) this.upsertDaily.run(...a.cols, a.spend, a.requests, a.prompt, a.completion);
         this.inTransaction?.();
       })();
     } catch (err) {
