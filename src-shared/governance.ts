@@ -4,7 +4,7 @@
  * Money is finite and non-negative, limits are positive integers, ids have no control characters.
  */
 import { z } from 'zod';
-import { durationString, money, positiveInt, modelMaxBudgetSchema } from './management.ts';
+import { money, positiveInt, modelMaxBudgetSchema, limitFields } from './management.ts';
 
 /** An object id (user, team, org, customer, budget): 1..256 characters, no control characters. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
@@ -16,14 +16,7 @@ export const USER_ROLES = ['proxy_admin', 'proxy_admin_viewer', 'org_admin', 'in
 export const TEAM_MEMBER_ROLES = ['admin', 'user'] as const;
 export type TeamMemberRole = (typeof TEAM_MEMBER_ROLES)[number];
 
-const limits = {
-  max_budget: money.nullable().optional(),
-  soft_budget: money.nullable().optional(),
-  budget_duration: durationString.nullable().optional(),
-  rpm_limit: positiveInt.nullable().optional(),
-  tpm_limit: positiveInt.nullable().optional(),
-  max_parallel_requests: positiveInt.nullable().optional(),
-};
+const limits = limitFields;
 
 // ----- users -----------------------------------------------------------------------------------
 

@@ -18,16 +18,21 @@ export const modelMaxBudgetSchema = z.record(
   z.union([money, z.object({ budget_limit: z.union([money, z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]), time_period: durationString.optional() }).strict()]),
 );
 
-const keyFields = {
-  key_alias: z.string().max(256).nullable().optional(),
-  duration: durationString.nullable().optional(),
-  models: z.array(z.string().min(1)).optional(),
+/** Budget and rate-limit fields, the same on keys, users, teams, organizations, customers and budgets. */
+export const limitFields = {
   max_budget: money.nullable().optional(),
   soft_budget: money.nullable().optional(),
   budget_duration: durationString.nullable().optional(),
   rpm_limit: positiveInt.nullable().optional(),
   tpm_limit: positiveInt.nullable().optional(),
   max_parallel_requests: positiveInt.nullable().optional(),
+};
+
+const keyFields = {
+  key_alias: z.string().max(256).nullable().optional(),
+  duration: durationString.nullable().optional(),
+  models: z.array(z.string().min(1)).optional(),
+  ...limitFields,
   model_max_budget: modelMaxBudgetSchema.nullable().optional(),
   model_rpm_limit: z.record(z.string(), positiveInt).nullable().optional(),
   model_tpm_limit: z.record(z.string(), positiveInt).nullable().optional(),
