@@ -1,6 +1,7 @@
 /** `tollgate serve`: the gateway headless, with the readiness line, a sign-in link, and graceful shutdown. */
 import { createGateway } from '../core/index.ts';
 import { parseCommon } from './args.ts';
+import { createSystemBrowserOpener } from './open-browser.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -15,11 +16,13 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     host: opts.host,
     port: opts.port,
     env: io.env,
+    browserOpener: createSystemBrowserOpener(),
     ...(opts.configPath === undefined ? {} : { configPath: opts.configPath }),
   });
   const { url } = await gateway.start();
   io.stdout.write(`Tollgate listening on ${url}\n`);
   io.stderr.write(`Sign in to the UI (one-time link, valid 5 minutes): ${gateway.createSignInLink()}\n`);
+  if (gateway.ssoEnabled === true) io.stderr.write(`Sign in with SSO: ${url}/sso/key/generate\n`);
   if (gateway.masterKeySource !== 'configured') io.stderr.write(`${howToReadMasterKey(gateway.masterKeySource, opts.dataDir)}\n`);
   return new Promise<number>((resolve) => {
     let stopping = false;

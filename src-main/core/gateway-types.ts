@@ -57,6 +57,8 @@ export interface Gateway {
   onSsoComplete(listener: (signInToken: string) => void): () => void;
   /** Starts an SSO login and returns the identity provider's authorize URL, for the shell to open in the system browser. */
   startSso?(): Promise<string>;
+  /** Whether SSO sign-in is configured (GOOGLE_*, MICROSOFT_* or GENERIC_* variables). */
+  readonly ssoEnabled?: boolean;
   /** The master key's source, for `doctor` and the first-run message. Never the key itself. */
   readonly masterKeySource: string;
 }

@@ -258,6 +258,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
       createOwnerSession: ownerSession,
       startSso: () => sso.start(),
+      ssoEnabled: sso.describe().enabled,
       onSsoComplete(listener) {
         ssoListeners.add(listener);
         return () => ssoListeners.delete(listener);
