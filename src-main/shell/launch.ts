@@ -3,7 +3,7 @@
  * postinstall, which fails on machines without network access; the launcher then says so in one
  * line and exits 1 instead of a stack trace.
  *
- * It does not `require('electron')` to find the binary: electron's index.js starts a download
+ * It does not load the electron package to find the binary: electron's index.js starts a download
  * (install.js) when the binary is missing, which would hang or fail noisily here. It reads the
  * same `path.txt` that index.js reads, and honours ELECTRON_OVERRIDE_DIST_PATH the same way.
  */
