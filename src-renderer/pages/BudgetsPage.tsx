@@ -2,9 +2,13 @@
 import { useState } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { pickNumber, pickString, toList } from '../api/lists.ts';
+import { PrimaryButton } from '../components/Buttons.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceList } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
+import { usePost } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { formatDateTime, formatInt, formatMoney } from '../lib/format.ts';
 import { budgetNewSchema } from '../lib/schemas.ts';
@@ -12,7 +16,8 @@ import { budgetNewSchema } from '../lib/schemas.ts';
 type Row = Record<string, unknown>;
 
 export function BudgetsPage() {
-  const { client, can, notify } = useApp();
+  const { client, can } = useApp();
+  const post = usePost();
   const [creating, setCreating] = useState(false);
   const budgets = useResource(async (signal) => toList<Row>(await client.get('/budget/list', undefined, signal)), [client]);
   const canCreate = can('POST', '/budget/new');
@@ -21,55 +26,25 @@ export function BudgetsPage() {
       <PageHeader
         title="Budgets"
         description="Named budgets and limits you can attach to customers, team members and organizations."
-        actions={
-          canCreate ? (
-            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-              New budget
-            </button>
-          ) : undefined
-        }
+        actions={canCreate ? <PrimaryButton onClick={() => setCreating(true)}>New budget</PrimaryButton> : undefined}
       />
-      {budgets.error !== undefined ? <ErrorBanner error={budgets.error} onRetry={budgets.reload} /> : null}
-      {budgets.loading && budgets.data === undefined ? <Loading /> : null}
-      {budgets.data?.length === 0 ? <EmptyState title="No budgets yet" /> : null}
-      {budgets.data !== undefined && budgets.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Budget ID</th>
-                <th scope="col" className="num">
-                  Max
-                </th>
-                <th scope="col" className="num">
-                  Soft
-                </th>
-                <th scope="col">Resets every</th>
-                <th scope="col" className="num">
-                  RPM
-                </th>
-                <th scope="col" className="num">
-                  TPM
-                </th>
-                <th scope="col">Created</th>
+      <ResourceList resource={budgets} items={budgets.data} empty={<EmptyState title="No budgets yet" />}>
+        {(rows) => (
+          <DataTable columns={['Budget ID', { label: 'Max', num: true }, { label: 'Soft', num: true }, 'Resets every', { label: 'RPM', num: true }, { label: 'TPM', num: true }, 'Created']}>
+            {rows.map((b) => (
+              <tr key={pickString(b, 'budget_id') ?? ''}>
+                <td className="mono">{pickString(b, 'budget_id')}</td>
+                <td className="num">{formatMoney(pickNumber(b, 'max_budget'))}</td>
+                <td className="num">{formatMoney(pickNumber(b, 'soft_budget'))}</td>
+                <td>{pickString(b, 'budget_duration') ?? <span className="muted">never</span>}</td>
+                <td className="num">{formatInt(pickNumber(b, 'rpm_limit'))}</td>
+                <td className="num">{formatInt(pickNumber(b, 'tpm_limit'))}</td>
+                <td>{formatDateTime(pickString(b, 'created_at'))}</td>
               </tr>
-            </thead>
-            <tbody>
-              {budgets.data.map((b) => (
-                <tr key={pickString(b, 'budget_id') ?? ''}>
-                  <td className="mono">{pickString(b, 'budget_id')}</td>
-                  <td className="num">{formatMoney(pickNumber(b, 'max_budget'))}</td>
-                  <td className="num">{formatMoney(pickNumber(b, 'soft_budget'))}</td>
-                  <td>{pickString(b, 'budget_duration') ?? <span className="muted">never</span>}</td>
-                  <td className="num">{formatInt(pickNumber(b, 'rpm_limit'))}</td>
-                  <td className="num">{formatInt(pickNumber(b, 'tpm_limit'))}</td>
-                  <td>{formatDateTime(pickString(b, 'created_at'))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </DataTable>
+        )}
+      </ResourceList>
       {creating ? (
         <FormDialog
           title="New budget"
@@ -85,11 +60,7 @@ export function BudgetsPage() {
             { name: 'tpm_limit', label: 'Tokens per minute', kind: 'number', placeholder: 'no limit' },
             { name: 'max_parallel_requests', label: 'Parallel requests', kind: 'number', placeholder: 'no limit' },
           ]}
-          onSubmit={async (body) => {
-            await client.post('/budget/new', body);
-            notify('Budget created.');
-            budgets.reload();
-          }}
+          onSubmit={(body) => post('/budget/new', body, 'Budget created.', budgets.reload)}
         />
       ) : null}
     </>

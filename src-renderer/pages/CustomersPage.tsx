@@ -3,11 +3,15 @@ import { useState } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { pickNumber, pickString, toList } from '../api/lists.ts';
 import { BlockedBadge } from '../components/Badge.tsx';
+import { BlockButton, PrimaryButton } from '../components/Buttons.tsx';
+import { DASH, SpendCell } from '../components/Cells.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceList } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
+import { usePost, useSetBlocked } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
-import { formatMoney } from '../lib/format.ts';
 import { customerNewSchema } from '../lib/schemas.ts';
 
 type Row = Record<string, unknown>;
@@ -24,21 +28,13 @@ function budgetOf(c: Row): number | null {
 }
 
 export function CustomersPage() {
-  const { client, can, notify } = useApp();
+  const { client, can } = useApp();
+  const post = usePost();
   const [creating, setCreating] = useState(false);
   const customers = useResource(async (signal) => toList<Row>(await client.get('/customer/list', undefined, signal)), [client]);
   const canCreate = can('POST', '/customer/new');
   const canBlock = can('POST', '/customer/block');
-
-  const setBlocked = async (c: Row, blocked: boolean): Promise<void> => {
-    try {
-      await client.post(blocked ? '/customer/block' : '/customer/unblock', { user_ids: [customerId(c)] });
-      notify(`${customerId(c)} ${blocked ? 'blocked' : 'unblocked'}.`);
-      customers.reload();
-    } catch (err) {
-      notify(err instanceof Error ? err.message : String(err), 'error');
-    }
-  };
+  const setBlocked = useSetBlocked<Row>(['/customer/block', '/customer/unblock'], (c) => ({ user_ids: [customerId(c)] }), customerId, customers.reload);
 
   return (
     <>
@@ -49,61 +45,25 @@ export function CustomersPage() {
             End users of your apps, identified by <code>x-litellm-customer-id</code> or the request’s <code>user</code> field.
           </>
         }
-        actions={
-          canCreate ? (
-            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-              New customer
-            </button>
-          ) : undefined
-        }
+        actions={canCreate ? <PrimaryButton onClick={() => setCreating(true)}>New customer</PrimaryButton> : undefined}
       />
-      {customers.error !== undefined ? <ErrorBanner error={customers.error} onRetry={customers.reload} /> : null}
-      {customers.loading && customers.data === undefined ? <Loading /> : null}
-      {customers.data?.length === 0 ? <EmptyState title="No customers yet">They appear here when requests name one, or when you add one.</EmptyState> : null}
-      {customers.data !== undefined && customers.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Customer ID</th>
-                <th scope="col">Alias</th>
-                <th scope="col" className="num">
-                  Spend / budget
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+      <ResourceList resource={customers} items={customers.data} empty={<EmptyState title="No customers yet">They appear here when requests name one, or when you add one.</EmptyState>}>
+        {(rows) => (
+          <DataTable columns={['Customer ID', 'Alias', { label: 'Spend / budget', num: true }, 'Status']} actions>
+            {rows.map((c) => (
+              <tr key={customerId(c)}>
+                <td className="mono">{customerId(c)}</td>
+                <td>{pickString(c, 'alias') ?? DASH}</td>
+                <SpendCell spend={pickNumber(c, 'spend')} max={budgetOf(c)} />
+                <td>
+                  <BlockedBadge blocked={c.blocked === true} />
+                </td>
+                <td className="actions">{canBlock ? <BlockButton blocked={c.blocked === true} name={customerId(c)} onToggle={(b) => void setBlocked(c, b)} /> : null}</td>
               </tr>
-            </thead>
-            <tbody>
-              {customers.data.map((c) => {
-                const max = budgetOf(c);
-                return (
-                  <tr key={customerId(c)}>
-                    <td className="mono">{customerId(c)}</td>
-                    <td>{pickString(c, 'alias') ?? <span className="muted">—</span>}</td>
-                    <td className="num">
-                      {formatMoney(pickNumber(c, 'spend') ?? 0)}
-                      <span className="muted"> / {max === null ? '∞' : formatMoney(max)}</span>
-                    </td>
-                    <td>
-                      <BlockedBadge blocked={c.blocked === true} />
-                    </td>
-                    <td className="actions">
-                      {canBlock ? (
-                        <button type="button" className="button button-small" onClick={() => void setBlocked(c, c.blocked !== true)} aria-label={`${c.blocked === true ? 'Unblock' : 'Block'} ${customerId(c)}`}>
-                          {c.blocked === true ? 'Unblock' : 'Block'}
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </DataTable>
+        )}
+      </ResourceList>
       {creating ? (
         <FormDialog
           title="New customer"
@@ -116,11 +76,7 @@ export function CustomersPage() {
             { name: 'max_budget', label: 'Max budget (USD)', kind: 'number', placeholder: 'no limit' },
             { name: 'budget_id', label: 'Budget ID', kind: 'text', hint: 'Optional: attach a shared budget from the Budgets page instead.' },
           ]}
-          onSubmit={async (body) => {
-            await client.post('/customer/new', body);
-            notify('Customer created.');
-            customers.reload();
-          }}
+          onSubmit={(body) => post('/customer/new', body, 'Customer created.', customers.reload)}
         />
       ) : null}
     </>

@@ -4,13 +4,18 @@ import type { KeyView } from '../../src-shared/management.ts';
 import { useApp } from '../AppContext.tsx';
 import { toPage } from '../api/lists.ts';
 import { Badge, BlockedBadge } from '../components/Badge.tsx';
+import { BlockButton, PrimaryButton, RefreshButton, RowButton } from '../components/Buttons.tsx';
+import { DASH, ModelsCell, SpendCell } from '../components/Cells.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceList } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
+import { usePost, useSetBlocked } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
-import { formatDateTime, formatMoney } from '../lib/format.ts';
+import { formatDateTime } from '../lib/format.ts';
 import { isOverBudget } from '../lib/keys.ts';
 import { CreateKeyDialog } from './CreateKeyDialog.tsx';
 import { EditKeyDialog } from './EditKeyDialog.tsx';
@@ -52,7 +57,8 @@ type Modal =
   | null;
 
 export function KeysPage() {
-  const { client, can, notify } = useApp();
+  const { client, can } = useApp();
+  const post = usePost();
   const [page, setPage] = useState(1);
   const [modal, setModal] = useState<Modal>(null);
   const models = useModelNames();
@@ -75,15 +81,7 @@ export function KeysPage() {
   const exampleModel = (picked: readonly string[]): string =>
     picked.find((m) => !m.includes('*')) ?? models.data?.find((m) => !m.includes('*')) ?? 'gpt-4o-mini';
 
-  const setBlocked = async (row: KeyRow, blocked: boolean): Promise<void> => {
-    try {
-      await client.post(blocked ? '/key/block' : '/key/unblock', { key: keyRef(row) });
-      notify(`${keyLabel(row)} ${blocked ? 'blocked' : 'unblocked'}.`);
-      keys.reload();
-    } catch (err) {
-      notify(err instanceof Error ? err.message : String(err), 'error');
-    }
-  };
+  const setBlocked = useSetBlocked<KeyRow>(['/key/block', '/key/unblock'], (row) => ({ key: keyRef(row) }), keyLabel, keys.reload);
 
   return (
     <>
@@ -92,94 +90,47 @@ export function KeysPage() {
         description="Virtual keys for apps and people. The secret is shown once, at creation or rotation."
         actions={
           <>
-            <button type="button" className="button" onClick={keys.reload}>
-              Refresh
-            </button>
-            {canCreate ? (
-              <button type="button" className="button button-primary" onClick={() => setModal({ kind: 'create' })}>
-                Create key
-              </button>
-            ) : null}
+            <RefreshButton onClick={keys.reload} />
+            {canCreate ? <PrimaryButton onClick={() => setModal({ kind: 'create' })}>Create key</PrimaryButton> : null}
           </>
         }
       />
-      {keys.error !== undefined ? <ErrorBanner error={keys.error} onRetry={keys.reload} /> : null}
-      {keys.loading && keys.data === undefined ? <Loading /> : null}
-      {keys.data !== undefined && keys.data.items.length === 0 ? (
-        <EmptyState title="No keys yet">{canCreate ? 'Create a key to call models through the gateway.' : null}</EmptyState>
-      ) : null}
-      {keys.data !== undefined && keys.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table" data-testid="keys-table">
-            <thead>
-              <tr>
-                <th scope="col">Alias</th>
-                <th scope="col">Key</th>
-                <th scope="col">Models</th>
-                <th scope="col" className="num">
-                  Spend / budget
-                </th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+      <ResourceList resource={keys} items={keys.data?.items} empty={<EmptyState title="No keys yet">{canCreate ? 'Create a key to call models through the gateway.' : null}</EmptyState>}>
+        {(rows) => (
+          <DataTable columns={['Alias', 'Key', 'Models', { label: 'Spend / budget', num: true }, 'Expires', 'Status']} actions testId="keys-table">
+            {rows.map((row) => (
+              <tr key={keyRef(row)}>
+                <td>{row.key_alias ?? DASH}</td>
+                <td className="mono">{row.key_name ?? '—'}</td>
+                <ModelsCell models={row.models} />
+                <SpendCell spend={row.spend} max={row.max_budget} per={row.budget_duration} />
+                <td>{row.expires ? formatDateTime(row.expires) : <span className="muted">never</span>}</td>
+                <td>
+                  <KeyStatus row={row} />
+                </td>
+                <td className="actions">
+                  {canEdit ? (
+                    <RowButton label={`Edit ${keyLabel(row)}`} onClick={() => setModal({ kind: 'edit', row })}>
+                      Edit
+                    </RowButton>
+                  ) : null}
+                  {canRotate ? (
+                    <RowButton label={`Rotate ${keyLabel(row)}`} onClick={() => setModal({ kind: 'rotate', row })}>
+                      Rotate
+                    </RowButton>
+                  ) : null}
+                  {canBlock ? <BlockButton blocked={row.blocked === true} name={keyLabel(row)} onToggle={(b) => void setBlocked(row, b)} /> : null}
+                  {canDelete ? (
+                    <RowButton label={`Delete ${keyLabel(row)}`} onClick={() => setModal({ kind: 'delete', row })} danger>
+                      Delete
+                    </RowButton>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.data.items.map((row) => (
-                <tr key={keyRef(row)}>
-                  <td>{row.key_alias ?? <span className="muted">—</span>}</td>
-                  <td className="mono">{row.key_name ?? '—'}</td>
-                  <td>
-                    {row.models === undefined || row.models.length === 0 ? (
-                      <span className="muted">all</span>
-                    ) : (
-                      <span className="chips">
-                        {row.models.slice(0, 3).map((m) => (
-                          <Badge key={m}>{m}</Badge>
-                        ))}
-                        {row.models.length > 3 ? <span className="muted">+{row.models.length - 3}</span> : null}
-                      </span>
-                    )}
-                  </td>
-                  <td className="num">
-                    {formatMoney(row.spend ?? 0)}
-                    <span className="muted"> / {row.max_budget === null || row.max_budget === undefined ? '∞' : formatMoney(row.max_budget)}</span>
-                    {row.budget_duration ? <span className="muted"> per {row.budget_duration}</span> : null}
-                  </td>
-                  <td>{row.expires ? formatDateTime(row.expires) : <span className="muted">never</span>}</td>
-                  <td>
-                    <KeyStatus row={row} />
-                  </td>
-                  <td className="actions">
-                    {canEdit ? (
-                      <button type="button" className="button button-small" onClick={() => setModal({ kind: 'edit', row })} aria-label={`Edit ${keyLabel(row)}`}>
-                        Edit
-                      </button>
-                    ) : null}
-                    {canRotate ? (
-                      <button type="button" className="button button-small" onClick={() => setModal({ kind: 'rotate', row })} aria-label={`Rotate ${keyLabel(row)}`}>
-                        Rotate
-                      </button>
-                    ) : null}
-                    {canBlock ? (
-                      <button type="button" className="button button-small" onClick={() => void setBlocked(row, row.blocked !== true)} aria-label={`${row.blocked === true ? 'Unblock' : 'Block'} ${keyLabel(row)}`}>
-                        {row.blocked === true ? 'Unblock' : 'Block'}
-                      </button>
-                    ) : null}
-                    {canDelete ? (
-                      <button type="button" className="button button-small button-danger-quiet" onClick={() => setModal({ kind: 'delete', row })} aria-label={`Delete ${keyLabel(row)}`}>
-                        Delete
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </DataTable>
+        )}
+      </ResourceList>
       {keys.data !== undefined && (keys.data.totalPages ?? 1) > 1 ? <Pagination page={page} totalPages={keys.data.totalPages} onPage={setPage} /> : null}
 
       {modal?.kind === 'create' ? (
@@ -212,11 +163,7 @@ export function KeysPage() {
           confirmLabel="Delete key"
           danger
           onClose={() => setModal(null)}
-          onConfirm={async () => {
-            await client.post('/key/delete', { keys: [keyRef(modal.row)] });
-            notify(`${keyLabel(modal.row)} deleted.`);
-            keys.reload();
-          }}
+          onConfirm={() => post('/key/delete', { keys: [keyRef(modal.row)] }, `${keyLabel(modal.row)} deleted.`, keys.reload)}
         >
           <p>
             <strong>{keyLabel(modal.row)}</strong> <span className="mono">{modal.row.key_name ?? ''}</span> stops working at once. Its spend stays in the logs. This cannot be undone.

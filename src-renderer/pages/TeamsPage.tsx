@@ -3,14 +3,18 @@ import { useState } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { pickNumber, pickString, toList } from '../api/lists.ts';
 import { Badge, BlockedBadge } from '../components/Badge.tsx';
+import { BlockButton, PrimaryButton, RowButton } from '../components/Buttons.tsx';
+import { DASH, ModelsCell, SpendCell } from '../components/Cells.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { DataTable, Table } from '../components/DataTable.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceList } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
+import { usePost, useSetBlocked } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
-import { formatMoney } from '../lib/format.ts';
 import { TEAM_MEMBER_ROLES, teamMemberAddSchema, teamNewSchema } from '../lib/schemas.ts';
 
 type Row = Record<string, unknown>;
@@ -44,23 +48,15 @@ function teamName(t: Row): string {
 }
 
 export function TeamsPage() {
-  const { client, can, notify } = useApp();
+  const { client, can } = useApp();
+  const post = usePost();
   const models = useModelNames();
   const [modal, setModal] = useState<{ kind: 'new' } | { kind: 'members'; id: string } | null>(null);
   const teams = useResource(async (signal) => toList<Row>(await client.get('/team/list', undefined, signal)), [client]);
   const canCreate = can('POST', '/team/new');
   const canBlock = can('POST', '/team/block');
   const canMembers = can('POST', '/team/member_add');
-
-  const setBlocked = async (t: Row, blocked: boolean): Promise<void> => {
-    try {
-      await client.post(blocked ? '/team/block' : '/team/unblock', { team_id: teamId(t) });
-      notify(`${teamName(t)} ${blocked ? 'blocked' : 'unblocked'}.`);
-      teams.reload();
-    } catch (err) {
-      notify(err instanceof Error ? err.message : String(err), 'error');
-    }
-  };
+  const setBlocked = useSetBlocked<Row>(['/team/block', '/team/unblock'], (t) => ({ team_id: teamId(t) }), teamName, teams.reload);
 
   const membersTeam = modal?.kind === 'members' ? teams.data?.find((t) => teamId(t) === modal.id) : undefined;
 
@@ -69,71 +65,32 @@ export function TeamsPage() {
       <PageHeader
         title="Teams"
         description="Teams share budgets, limits and model access; their keys inherit them."
-        actions={
-          canCreate ? (
-            <button type="button" className="button button-primary" onClick={() => setModal({ kind: 'new' })}>
-              New team
-            </button>
-          ) : undefined
-        }
+        actions={canCreate ? <PrimaryButton onClick={() => setModal({ kind: 'new' })}>New team</PrimaryButton> : undefined}
       />
-      {teams.error !== undefined ? <ErrorBanner error={teams.error} onRetry={teams.reload} /> : null}
-      {teams.loading && teams.data === undefined ? <Loading /> : null}
-      {teams.data?.length === 0 ? <EmptyState title="No teams yet" /> : null}
-      {teams.data !== undefined && teams.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Team</th>
-                <th scope="col">ID</th>
-                <th scope="col" className="num">
-                  Members
-                </th>
-                <th scope="col">Models</th>
-                <th scope="col" className="num">
-                  Spend / budget
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+      <ResourceList resource={teams} items={teams.data} empty={<EmptyState title="No teams yet" />}>
+        {(rows) => (
+          <DataTable columns={['Team', 'ID', { label: 'Members', num: true }, 'Models', { label: 'Spend / budget', num: true }, 'Status']} actions>
+            {rows.map((t) => (
+              <tr key={teamId(t)}>
+                <td>{pickString(t, 'team_alias') ?? DASH}</td>
+                <td className="mono">{teamId(t)}</td>
+                <td className="num">{teamMembers(t).length}</td>
+                <ModelsCell models={Array.isArray(t.models) ? (t.models as string[]) : []} />
+                <SpendCell spend={pickNumber(t, 'spend')} max={pickNumber(t, 'max_budget')} />
+                <td>
+                  <BlockedBadge blocked={t.blocked === true} />
+                </td>
+                <td className="actions">
+                  <RowButton label={`Members of ${teamName(t)}`} onClick={() => setModal({ kind: 'members', id: teamId(t) })}>
+                    Members
+                  </RowButton>
+                  {canBlock ? <BlockButton blocked={t.blocked === true} name={teamName(t)} onToggle={(b) => void setBlocked(t, b)} /> : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {teams.data.map((t) => {
-                const ms = Array.isArray(t.models) ? (t.models as string[]) : [];
-                const max = pickNumber(t, 'max_budget');
-                return (
-                  <tr key={teamId(t)}>
-                    <td>{pickString(t, 'team_alias') ?? <span className="muted">—</span>}</td>
-                    <td className="mono">{teamId(t)}</td>
-                    <td className="num">{teamMembers(t).length}</td>
-                    <td>{ms.length === 0 ? <span className="muted">all</span> : <span className="chips">{ms.slice(0, 3).map((m) => <Badge key={m}>{m}</Badge>)}{ms.length > 3 ? <span className="muted">+{ms.length - 3}</span> : null}</span>}</td>
-                    <td className="num">
-                      {formatMoney(pickNumber(t, 'spend') ?? 0)}
-                      <span className="muted"> / {max === null ? '∞' : formatMoney(max)}</span>
-                    </td>
-                    <td>
-                      <BlockedBadge blocked={t.blocked === true} />
-                    </td>
-                    <td className="actions">
-                      <button type="button" className="button button-small" onClick={() => setModal({ kind: 'members', id: teamId(t) })} aria-label={`Members of ${teamName(t)}`}>
-                        Members
-                      </button>
-                      {canBlock ? (
-                        <button type="button" className="button button-small" onClick={() => void setBlocked(t, t.blocked !== true)} aria-label={`${t.blocked === true ? 'Unblock' : 'Block'} ${teamName(t)}`}>
-                          {t.blocked === true ? 'Unblock' : 'Block'}
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+            ))}
+          </DataTable>
+        )}
+      </ResourceList>
       {modal?.kind === 'new' ? (
         <FormDialog
           title="New team"
@@ -149,11 +106,7 @@ export function TeamsPage() {
             { name: 'rpm_limit', label: 'Requests per minute', kind: 'number', placeholder: 'no limit' },
             { name: 'tpm_limit', label: 'Tokens per minute', kind: 'number', placeholder: 'no limit' },
           ]}
-          onSubmit={async (body) => {
-            await client.post('/team/new', body);
-            notify(`Team ${body.team_alias} created.`);
-            teams.reload();
-          }}
+          onSubmit={(body) => post('/team/new', body, `Team ${body.team_alias} created.`, teams.reload)}
         />
       ) : null}
       {modal?.kind === 'members' && membersTeam !== undefined ? (
@@ -164,7 +117,7 @@ export function TeamsPage() {
 }
 
 function MembersDialog({ team, canEdit, onChanged, onClose }: { team: Row; canEdit: boolean; onChanged: () => void; onClose: () => void }) {
-  const { client, notify } = useApp();
+  const post = usePost();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
   const members = teamMembers(team);
@@ -181,11 +134,7 @@ function MembersDialog({ team, canEdit, onChanged, onClose }: { team: Row; canEd
           { name: 'role', label: 'Role in team', kind: 'select', options: TEAM_MEMBER_ROLES.map((r) => ({ value: r, label: r === 'admin' ? 'Team admin' : 'Member' })) },
         ]}
         shape={(flat) => ({ team_id: id, member: [{ user_id: flat.user_id, role: flat.role }] })}
-        onSubmit={async (body) => {
-          await client.post('/team/member_add', body);
-          notify('Member added.');
-          onChanged();
-        }}
+        onSubmit={(body) => post('/team/member_add', body, 'Member added.', onChanged)}
       />
     );
   }
@@ -196,11 +145,7 @@ function MembersDialog({ team, canEdit, onChanged, onClose }: { team: Row; canEd
         confirmLabel="Remove"
         danger
         onClose={() => setRemoving(null)}
-        onConfirm={async () => {
-          await client.post('/team/member_delete', { team_id: id, user_id: removing.user_id });
-          notify(`${removing.user_id} removed.`);
-          onChanged();
-        }}
+        onConfirm={() => post('/team/member_delete', { team_id: id, user_id: removing.user_id }, `${removing.user_id} removed.`, onChanged)}
       >
         <p>
           <strong>{removing.user_id}</strong> loses the team’s models and budget. Their own keys keep working.
@@ -229,34 +174,22 @@ function MembersDialog({ team, canEdit, onChanged, onClose }: { team: Row; canEd
       {members.length === 0 ? (
         <EmptyState title="No members yet" />
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+        <Table columns={['User', 'Email', 'Role']} actions>
+          {members.map((m) => (
+            <tr key={m.user_id}>
+              <td className="mono">{m.user_id}</td>
+              <td>{m.user_email ?? DASH}</td>
+              <td>{m.role === 'admin' ? <Badge tone="accent">Team admin</Badge> : 'Member'}</td>
+              <td className="actions">
+                {canEdit ? (
+                  <RowButton label={`Remove ${m.user_id}`} onClick={() => setRemoving(m)} danger>
+                    Remove
+                  </RowButton>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.user_id}>
-                <td className="mono">{m.user_id}</td>
-                <td>{m.user_email ?? <span className="muted">—</span>}</td>
-                <td>{m.role === 'admin' ? <Badge tone="accent">Team admin</Badge> : 'Member'}</td>
-                <td className="actions">
-                  {canEdit ? (
-                    <button type="button" className="button button-small button-danger-quiet" onClick={() => setRemoving(m)} aria-label={`Remove ${m.user_id}`}>
-                      Remove
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </Dialog>
   );

@@ -3,14 +3,19 @@ import { useState } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { pickNumber, pickString, toList, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
+import { PrimaryButton, RowButton } from '../components/Buttons.tsx';
+import { DASH, SpendCell } from '../components/Cells.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import type { FieldSpec, FormValues } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceList } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
+import { usePost } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
-import { formatDateTime, formatMoney } from '../lib/format.ts';
+import { formatDateTime } from '../lib/format.ts';
 import { roleLabel } from '../lib/permissions.ts';
 import { USER_ROLES, userNewSchema, userUpdateSchema } from '../lib/schemas.ts';
 
@@ -18,7 +23,8 @@ type Row = Record<string, unknown>;
 const PAGE_SIZE = 50;
 
 export function UsersPage() {
-  const { client, can, notify } = useApp();
+  const { client, can } = useApp();
+  const post = usePost();
   const models = useModelNames();
   const [page, setPage] = useState(1);
   const [modal, setModal] = useState<{ kind: 'new' } | { kind: 'edit'; row: Row } | null>(null);
@@ -58,68 +64,38 @@ export function UsersPage() {
       <PageHeader
         title="Users"
         description="People who sign in or own keys. A key acts with its owner’s role."
-        actions={
-          canCreate ? (
-            <button type="button" className="button button-primary" onClick={() => setModal({ kind: 'new' })}>
-              New user
-            </button>
-          ) : undefined
-        }
+        actions={canCreate ? <PrimaryButton onClick={() => setModal({ kind: 'new' })}>New user</PrimaryButton> : undefined}
       />
-      {users.error !== undefined ? <ErrorBanner error={users.error} onRetry={users.reload} /> : null}
-      {users.loading && users.data === undefined ? <Loading /> : null}
-      {users.data?.items.length === 0 ? <EmptyState title="No users yet" /> : null}
-      {users.data !== undefined && users.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">User ID</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Teams</th>
-                <th scope="col" className="num">
-                  Spend / budget
-                </th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((u) => {
-                const uid = pickString(u, 'user_id') ?? '';
-                const max = pickNumber(u, 'max_budget');
-                const teamNames = users.data?.teamNames ?? new Map<string, string>();
-                const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? (teamNames.get(t) ?? t) : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
-                return (
-                  <tr key={uid}>
-                    <td className="mono">{uid}</td>
-                    <td>{pickString(u, 'user_email') ?? <span className="muted">—</span>}</td>
-                    <td>
-                      <Badge tone={u.user_role === 'proxy_admin' ? 'accent' : 'neutral'}>{roleLabel(pickString(u, 'user_role') ?? '')}</Badge>
-                    </td>
-                    <td>{teams.length === 0 ? <span className="muted">—</span> : teams.join(', ')}</td>
-                    <td className="num">
-                      {formatMoney(pickNumber(u, 'spend') ?? 0)}
-                      <span className="muted"> / {max === null ? '∞' : formatMoney(max)}</span>
-                    </td>
-                    <td>{formatDateTime(pickString(u, 'created_at'))}</td>
-                    <td className="actions">
-                      {canUpdate ? (
-                        <button type="button" className="button button-small" onClick={() => setModal({ kind: 'edit', row: u })} aria-label={`Edit ${uid}`}>
-                          Edit
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ResourceList resource={users} items={users.data?.items} empty={<EmptyState title="No users yet" />}>
+        {(rows) => (
+          <DataTable columns={['User ID', 'Email', 'Role', 'Teams', { label: 'Spend / budget', num: true }, 'Created']} actions>
+            {rows.map((u) => {
+              const uid = pickString(u, 'user_id') ?? '';
+              const teamNames = users.data?.teamNames ?? new Map<string, string>();
+              const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? (teamNames.get(t) ?? t) : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
+              return (
+                <tr key={uid}>
+                  <td className="mono">{uid}</td>
+                  <td>{pickString(u, 'user_email') ?? DASH}</td>
+                  <td>
+                    <Badge tone={u.user_role === 'proxy_admin' ? 'accent' : 'neutral'}>{roleLabel(pickString(u, 'user_role') ?? '')}</Badge>
+                  </td>
+                  <td>{teams.length === 0 ? DASH : teams.join(', ')}</td>
+                  <SpendCell spend={pickNumber(u, 'spend')} max={pickNumber(u, 'max_budget')} />
+                  <td>{formatDateTime(pickString(u, 'created_at'))}</td>
+                  <td className="actions">
+                    {canUpdate ? (
+                      <RowButton label={`Edit ${uid}`} onClick={() => setModal({ kind: 'edit', row: u })}>
+                        Edit
+                      </RowButton>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </ResourceList>
       {users.data !== undefined && (users.data.totalPages ?? 1) > 1 ? <Pagination page={page} totalPages={users.data.totalPages} onPage={setPage} /> : null}
       {modal?.kind === 'new' ? (
         <FormDialog
@@ -128,11 +104,7 @@ export function UsersPage() {
           fields={fields(false)}
           submitLabel="Create user"
           onClose={() => setModal(null)}
-          onSubmit={async (body) => {
-            await client.post('/user/new', body);
-            notify('User created.');
-            users.reload();
-          }}
+          onSubmit={(body) => post('/user/new', body, 'User created.', users.reload)}
         />
       ) : null}
       {modal?.kind === 'edit' ? (
@@ -144,11 +116,7 @@ export function UsersPage() {
           submitLabel="Save"
           shape={(flat) => ({ ...flat, user_id: pickString(modal.row, 'user_id') })}
           onClose={() => setModal(null)}
-          onSubmit={async (body) => {
-            await client.post('/user/update', body);
-            notify('User updated.');
-            users.reload();
-          }}
+          onSubmit={(body) => post('/user/update', body, 'User updated.', users.reload)}
         />
       ) : null}
     </>
