@@ -3,9 +3,12 @@ import { useState } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { pickString, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
+import { RefreshButton } from '../components/Buttons.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceList } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { changeSummary } from '../lib/audit.ts';
 import { formatDateTime } from '../lib/format.ts';
@@ -42,63 +45,45 @@ export function AuditPage() {
       <PageHeader
         title="Audit log"
         description="Every management change: who, what, when, before and after."
-        actions={
-          <button type="button" className="button" onClick={audit.reload}>
-            Refresh
-          </button>
-        }
+        actions={<RefreshButton onClick={audit.reload} />}
       />
-      {audit.error !== undefined ? <ErrorBanner error={audit.error} onRetry={audit.reload} /> : null}
-      {audit.loading && audit.data === undefined ? <Loading /> : null}
-      {audit.data?.items.length === 0 ? <EmptyState title="No changes recorded yet" /> : null}
-      {audit.data !== undefined && audit.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table table-dense" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Object</th>
-                <th scope="col">Changes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.items.map((r, i) => {
-                const before = parsed(r.before);
-                const after = parsed(r.after);
-                return (
-                  <tr key={pickString(r, 'id') ?? i}>
-                    <td className="nowrap">{formatDateTime(pickString(r, 'created_at', 'updated_at'))}</td>
-                    <td className="mono">{pickString(r, 'actor', 'changed_by') ?? '—'}</td>
-                    <td>
-                      <Badge tone={/delete|block/i.test(pickString(r, 'action') ?? '') ? 'warning' : 'neutral'}>{pickString(r, 'action') ?? '—'}</Badge>
-                    </td>
-                    <td>
-                      <span className="muted">{pickString(r, 'object_type', 'table_name') ?? ''}</span> <span className="mono">{pickString(r, 'object_id') ?? ''}</span>
-                    </td>
-                    <td>
-                      <details>
-                        <summary>{changeSummary(before, after)}</summary>
-                        <div className="diff">
-                          <div>
-                            <div className="diff-label">Before</div>
-                            <pre className="mono">{json(before)}</pre>
-                          </div>
-                          <div>
-                            <div className="diff-label">After</div>
-                            <pre className="mono">{json(after)}</pre>
-                          </div>
+      <ResourceList resource={audit} items={audit.data?.items} empty={<EmptyState title="No changes recorded yet" />}>
+        {(rows) => (
+          <DataTable columns={['When', 'Actor', 'Action', 'Object', 'Changes']} className="table table-dense" testId="audit-table">
+            {rows.map((r, i) => {
+              const before = parsed(r.before);
+              const after = parsed(r.after);
+              return (
+                <tr key={pickString(r, 'id') ?? i}>
+                  <td className="nowrap">{formatDateTime(pickString(r, 'created_at', 'updated_at'))}</td>
+                  <td className="mono">{pickString(r, 'actor', 'changed_by') ?? '—'}</td>
+                  <td>
+                    <Badge tone={/delete|block/i.test(pickString(r, 'action') ?? '') ? 'warning' : 'neutral'}>{pickString(r, 'action') ?? '—'}</Badge>
+                  </td>
+                  <td>
+                    <span className="muted">{pickString(r, 'object_type', 'table_name') ?? ''}</span> <span className="mono">{pickString(r, 'object_id') ?? ''}</span>
+                  </td>
+                  <td>
+                    <details>
+                      <summary>{changeSummary(before, after)}</summary>
+                      <div className="diff">
+                        <div>
+                          <div className="diff-label">Before</div>
+                          <pre className="mono">{json(before)}</pre>
                         </div>
-                      </details>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+                        <div>
+                          <div className="diff-label">After</div>
+                          <pre className="mono">{json(after)}</pre>
+                        </div>
+                      </div>
+                    </details>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </ResourceList>
       {audit.data !== undefined && (page > 1 || (audit.data.totalPages ?? 1) > 1) ? <Pagination page={page} totalPages={audit.data.totalPages} onPage={setPage} /> : null}
     </>
   );

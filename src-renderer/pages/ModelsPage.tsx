@@ -8,10 +8,14 @@ import { useApp } from '../AppContext.tsx';
 import { ApiError } from '../api/GatewayClient.ts';
 import { pickNumber, pickString, toList } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
+import { PrimaryButton, RowButton } from '../components/Buttons.tsx';
+import { DASH } from '../components/Cells.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { usePost } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { modelNewSchema } from '../lib/schemas.ts';
 
@@ -53,7 +57,8 @@ function perMillion(v: number | null): string {
 type TestResult = { ok: true; message: string } | { ok: false; message: string } | null;
 
 export function ModelsPage() {
-  const { client, can, notify } = useApp();
+  const { client, can } = useApp();
+  const post = usePost();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Row | null>(null);
   const [test, setTest] = useState<TestResult>(null);
@@ -97,16 +102,14 @@ export function ModelsPage() {
         description="The models clients may call and the upstream provider behind each. Secrets are never shown."
         actions={
           canAdd ? (
-            <button
-              type="button"
-              className="button button-primary"
+            <PrimaryButton
               onClick={() => {
                 setTest(null);
                 setAdding(true);
               }}
             >
               Add provider
-            </button>
+            </PrimaryButton>
           ) : undefined
         }
       />
@@ -124,58 +127,34 @@ export function ModelsPage() {
       ) : null}
       {models.data?.length === 0 ? <EmptyState title="No models configured">Add a provider, or list models under model_list in the config file.</EmptyState> : null}
       {models.data !== undefined && models.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Model name</th>
-                <th scope="col">Upstream</th>
-                <th scope="col">API base</th>
-                <th scope="col">Secret</th>
-                <th scope="col" className="num">
-                  Input / 1M
-                </th>
-                <th scope="col" className="num">
-                  Output / 1M
-                </th>
-                <th scope="col">Access groups</th>
+        <DataTable columns={['Model name', 'Upstream', 'API base', 'Secret', { label: 'Input / 1M', num: true }, { label: 'Output / 1M', num: true }, 'Access groups']} actions={showActions}>
+          {models.data.map((m, i) => {
+            const params = sub(m, 'litellm_params');
+            const info = sub(m, 'model_info');
+            const groups = Array.isArray(info.access_groups) ? (info.access_groups as string[]) : [];
+            const id = pickString(info, 'id');
+            return (
+              <tr key={id ?? `${pickString(m, 'model_name')}-${i}`}>
+                <td className="mono">{pickString(m, 'model_name')}</td>
+                <td className="mono">{pickString(params, 'model') ?? DASH}</td>
+                <td className="mono truncate">{pickString(params, 'api_base') ?? <span className="muted">default</span>}</td>
+                <td className="mono">{managed ? slashBreaks(secretSource(params)) : DASH}</td>
+                <td className="num">{perMillion(pickNumber(info, 'input_cost_per_token') ?? pickNumber(params, 'input_cost_per_token'))}</td>
+                <td className="num">{perMillion(pickNumber(info, 'output_cost_per_token') ?? pickNumber(params, 'output_cost_per_token'))}</td>
+                <td>{groups.length === 0 ? DASH : <span className="chips">{groups.map((g) => <Badge key={g}>{g}</Badge>)}</span>}</td>
                 {showActions ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <td className="actions">
+                    {removable(m) ? (
+                      <RowButton label={`Remove ${pickString(m, 'model_name') ?? 'model'}`} onClick={() => setRemoving(m)} danger>
+                        Remove
+                      </RowButton>
+                    ) : null}
+                  </td>
                 ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {models.data.map((m, i) => {
-                const params = sub(m, 'litellm_params');
-                const info = sub(m, 'model_info');
-                const groups = Array.isArray(info.access_groups) ? (info.access_groups as string[]) : [];
-                const id = pickString(info, 'id');
-                return (
-                  <tr key={id ?? `${pickString(m, 'model_name')}-${i}`}>
-                    <td className="mono">{pickString(m, 'model_name')}</td>
-                    <td className="mono">{pickString(params, 'model') ?? <span className="muted">—</span>}</td>
-                    <td className="mono truncate">{pickString(params, 'api_base') ?? <span className="muted">default</span>}</td>
-                    <td className="mono">{managed ? slashBreaks(secretSource(params)) : <span className="muted">—</span>}</td>
-                    <td className="num">{perMillion(pickNumber(info, 'input_cost_per_token') ?? pickNumber(params, 'input_cost_per_token'))}</td>
-                    <td className="num">{perMillion(pickNumber(info, 'output_cost_per_token') ?? pickNumber(params, 'output_cost_per_token'))}</td>
-                    <td>{groups.length === 0 ? <span className="muted">—</span> : <span className="chips">{groups.map((g) => <Badge key={g}>{g}</Badge>)}</span>}</td>
-                    {showActions ? (
-                      <td className="actions">
-                        {removable(m) ? (
-                          <button type="button" className="button button-small button-danger-quiet" onClick={() => setRemoving(m)} aria-label={`Remove ${pickString(m, 'model_name') ?? 'model'}`}>
-                            Remove
-                          </button>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       ) : null}
       {adding ? (
         <FormDialog
@@ -215,11 +194,7 @@ export function ModelsPage() {
                 )
               : undefined
           }
-          onSubmit={async (body) => {
-            await client.post('/model/new', body);
-            notify(`${body.model_name} added.`);
-            models.reload();
-          }}
+          onSubmit={(body) => post('/model/new', body, `${body.model_name} added.`, models.reload)}
         />
       ) : null}
       {removing !== null ? (
@@ -228,11 +203,7 @@ export function ModelsPage() {
           confirmLabel="Remove"
           danger
           onClose={() => setRemoving(null)}
-          onConfirm={async () => {
-            await client.post('/model/delete', { id: pickString(sub(removing, 'model_info'), 'id') });
-            notify(`${pickString(removing, 'model_name') ?? 'Model'} removed.`);
-            models.reload();
-          }}
+          onConfirm={() => post('/model/delete', { id: pickString(sub(removing, 'model_info'), 'id') }, `${pickString(removing, 'model_name') ?? 'Model'} removed.`, models.reload)}
         >
           <p>
             Requests for <strong className="mono">{pickString(removing, 'model_name')}</strong> through <span className="mono">{pickString(sub(removing, 'litellm_params'), 'model')}</span> stop being routed. Keys that list it keep the name.

@@ -5,8 +5,11 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApp } from '../AppContext.tsx';
 import { toPage } from '../api/lists.ts';
+import { RefreshButton } from '../components/Buttons.tsx';
+import { Table } from '../components/DataTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceStatus } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { daysAgo, formatInt, formatMoney, isoDay, localDayRange, startOfMonth } from '../lib/format.ts';
 import type { DayPoint, GroupTotal } from '../lib/spend.ts';
@@ -99,14 +102,9 @@ export function OverviewPage() {
       <PageHeader
         title="Overview"
         description={admin ? 'Spend and traffic across the whole gateway.' : 'Your own spend and traffic.'}
-        actions={
-          <button type="button" className="button" onClick={res.reload}>
-            Refresh
-          </button>
-        }
+        actions={<RefreshButton onClick={res.reload} />}
       />
-      {res.error !== undefined ? <ErrorBanner error={res.error} onRetry={res.reload} /> : null}
-      {res.loading && res.data === undefined ? <Loading /> : null}
+      <ResourceStatus resource={res} />
       {res.data === undefined ? null : <OverviewBody data={res.data} />}
     </>
   );
@@ -177,35 +175,22 @@ function TopTable({ id, title, rows }: { id: string; title: string; rows: readon
       {top.length === 0 ? (
         <EmptyState title="Nothing this month" />
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col" className="num">
-                Requests
-              </th>
-              <th scope="col" className="num">
-                Spend
-              </th>
+        <Table columns={['Name', { label: 'Requests', num: true }, { label: 'Spend', num: true }]}>
+          {top.map((r) => (
+            <tr key={r.name}>
+              <td>
+                <div className="cell-bar">
+                  <span className="mono">{r.name}</span>
+                  <span className="bar-track" aria-hidden="true">
+                    <span className="bar-fill" style={{ width: `${max > 0 ? (r.spend / max) * 100 : 0}%` }} />
+                  </span>
+                </div>
+              </td>
+              <td className="num">{formatInt(r.requests)}</td>
+              <td className="num">{formatMoney(r.spend)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {top.map((r) => (
-              <tr key={r.name}>
-                <td>
-                  <div className="cell-bar">
-                    <span className="mono">{r.name}</span>
-                    <span className="bar-track" aria-hidden="true">
-                      <span className="bar-fill" style={{ width: `${max > 0 ? (r.spend / max) * 100 : 0}%` }} />
-                    </span>
-                  </div>
-                </td>
-                <td className="num">{formatInt(r.requests)}</td>
-                <td className="num">{formatMoney(r.spend)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </section>
   );
