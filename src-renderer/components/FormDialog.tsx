@@ -6,8 +6,8 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { z } from 'zod';
-import { Dialog } from './Dialog.tsx';
 import { Field, FormError } from './Field.tsx';
+import { FormFrame } from './FormFrame.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import type { FieldErrors } from '../lib/forms.ts';
 import { compact, optionalNumber, optionalText, serverFieldErrors, zodFieldErrors } from '../lib/forms.ts';
@@ -48,6 +48,16 @@ function emptyValue(f: FieldSpec): string | boolean | string[] {
   if (f.kind === 'models') return [];
   if (f.kind === 'select') return f.options[0]?.value ?? '';
   return '';
+}
+
+/** A custom field's hint and error lines, as Field renders them. */
+function FieldNotes({ hint, error }: { hint: ReactNode; error: string | undefined }) {
+  return (
+    <>
+      {hint === undefined ? null : <p className="field-hint">{hint}</p>}
+      {error === undefined ? null : <p className="field-error">{error}</p>}
+    </>
+  );
 }
 
 export function FormDialog<S extends z.ZodType>({ title, description, fields, schema, initial, submitLabel, onSubmit, onClose, children, shape, extraActions, emptyAs = 'omit' }: FormDialogProps<S>) {
@@ -113,11 +123,16 @@ export function FormDialog<S extends z.ZodType>({ title, description, fields, sc
   };
 
   return (
-    <Dialog
+    <FormFrame
       title={title}
       description={description}
+      formId={formId}
+      submitLabel={submitLabel}
+      busyLabel="Saving…"
+      busy={busy}
       onClose={onClose}
-      footer={
+      onSubmit={() => void submit()}
+      footerStart={
         <>
           {extraActions?.(() => {
             const v = validated();
@@ -128,77 +143,59 @@ export function FormDialog<S extends z.ZodType>({ title, description, fields, sc
             return v.data;
           })}
           <span className="spacer" />
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : submitLabel}
-          </button>
         </>
       }
     >
-      <form
-        id={formId}
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <FormError message={errors._form} />
-        {fields.map((f, i) => {
-          const v = values[f.name];
-          const auto = i === 0 ? { 'data-autofocus': true } : {};
-          if (f.kind === 'models') {
-            return (
-              <div key={f.name} data-field={f.name} className={errors[f.name] === undefined ? '' : 'field-invalid'}>
-                <ModelPicker label={f.label} available={f.available} selected={Array.isArray(v) ? v : []} onChange={(m) => set(f.name, m)} invalid={errors[f.name] !== undefined} />
-                {f.hint === undefined ? null : <p className="field-hint">{f.hint}</p>}
-                {errors[f.name] === undefined ? null : <p className="field-error">{errors[f.name]}</p>}
-              </div>
-            );
-          }
-          if (f.kind === 'checkbox') {
-            return (
-              <div key={f.name} className={`field field-check${errors[f.name] === undefined ? '' : ' field-invalid'}`} data-field={f.name}>
-                <label className="check">
-                  <input type="checkbox" name={f.name} checked={v === true} onChange={(e) => set(f.name, e.target.checked)} {...auto} />
-                  <span>{f.label}</span>
-                </label>
-                {f.hint === undefined ? null : <p className="field-hint">{f.hint}</p>}
-                {errors[f.name] === undefined ? null : <p className="field-error">{errors[f.name]}</p>}
-              </div>
-            );
-          }
+      <FormError message={errors._form} />
+      {fields.map((f, i) => {
+        const v = values[f.name];
+        const auto = i === 0 ? { 'data-autofocus': true } : {};
+        if (f.kind === 'models') {
           return (
-            <Field key={f.name} label={f.label} name={f.name} error={errors[f.name]} hint={f.hint}>
-              {f.kind === 'select' ? (
-                <select value={typeof v === 'string' ? v : ''} onChange={(e) => set(f.name, e.target.value)} {...auto}>
-                  {f.options.map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {o.label}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  type={f.kind === 'password' ? 'password' : 'text'}
-                  inputMode={f.kind === 'number' ? 'decimal' : undefined}
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder={f.placeholder}
-                  list={f.list}
-                  value={typeof v === 'string' ? v : ''}
-                  onChange={(e) => set(f.name, e.target.value)}
-                  {...auto}
-                />
-              )}
-            </Field>
+            <div key={f.name} data-field={f.name} className={errors[f.name] === undefined ? '' : 'field-invalid'}>
+              <ModelPicker label={f.label} available={f.available} selected={Array.isArray(v) ? v : []} onChange={(m) => set(f.name, m)} invalid={errors[f.name] !== undefined} />
+              <FieldNotes hint={f.hint} error={errors[f.name]} />
+            </div>
           );
-        })}
-        {children}
-      </form>
-    </Dialog>
+        }
+        if (f.kind === 'checkbox') {
+          return (
+            <div key={f.name} className={`field field-check${errors[f.name] === undefined ? '' : ' field-invalid'}`} data-field={f.name}>
+              <label className="check">
+                <input type="checkbox" name={f.name} checked={v === true} onChange={(e) => set(f.name, e.target.checked)} {...auto} />
+                <span>{f.label}</span>
+              </label>
+              <FieldNotes hint={f.hint} error={errors[f.name]} />
+            </div>
+          );
+        }
+        return (
+          <Field key={f.name} label={f.label} name={f.name} error={errors[f.name]} hint={f.hint}>
+            {f.kind === 'select' ? (
+              <select value={typeof v === 'string' ? v : ''} onChange={(e) => set(f.name, e.target.value)} {...auto}>
+                {f.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                type={f.kind === 'password' ? 'password' : 'text'}
+                inputMode={f.kind === 'number' ? 'decimal' : undefined}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder={f.placeholder}
+                list={f.list}
+                value={typeof v === 'string' ? v : ''}
+                onChange={(e) => set(f.name, e.target.value)}
+                {...auto}
+              />
+            )}
+          </Field>
+        );
+      })}
+      {children}
+    </FormFrame>
   );
 }

@@ -6,7 +6,8 @@
 import { useApp } from '../AppContext.tsx';
 import { Badge } from '../components/Badge.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { EmptyState, ErrorBanner, Loading } from '../components/States.tsx';
+import { ResourceStatus } from '../components/ResourceView.tsx';
+import { EmptyState } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
 
 type Row = Record<string, unknown>;
@@ -34,6 +35,21 @@ function Value({ value }: { value: unknown }) {
   return <span className="mono">{String(value)}</span>;
 }
 
+function Settings({ entries }: { entries: readonly [string, unknown][] }) {
+  return (
+    <dl className="deflist">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{humanKey(k)}</dt>
+          <dd>
+            <Value value={v} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function AuthSettingsPage() {
   const { client } = useApp();
   const res = useResource(async (signal) => client.get<Row>('/config/auth', undefined, signal), [client]);
@@ -50,21 +66,11 @@ export function AuthSettingsPage() {
           </>
         }
       />
-      {res.error !== undefined ? <ErrorBanner error={res.error} onRetry={res.reload} /> : null}
-      {res.loading && res.data === undefined ? <Loading /> : null}
+      <ResourceStatus resource={res} />
       {res.data !== undefined && sections.length === 0 && flat.length === 0 ? <EmptyState title="No settings reported" /> : null}
       {flat.length > 0 ? (
         <section className="panel">
-          <dl className="deflist">
-            {flat.map(([k, v]) => (
-              <div key={k}>
-                <dt>{humanKey(k)}</dt>
-                <dd>
-                  <Value value={v} />
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <Settings entries={flat} />
         </section>
       ) : null}
       <div className="grid-2">
@@ -76,18 +82,7 @@ export function AuthSettingsPage() {
                 <h2 id={`auth-${name}`}>{TITLES[name] ?? humanKey(name)}</h2>
                 {enabled === null ? null : enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
               </div>
-              <dl className="deflist">
-                {Object.entries(section)
-                  .filter(([k]) => k !== 'enabled')
-                  .map(([k, v]) => (
-                    <div key={k}>
-                      <dt>{humanKey(k)}</dt>
-                      <dd>
-                        <Value value={v} />
-                      </dd>
-                    </div>
-                  ))}
-              </dl>
+              <Settings entries={Object.entries(section).filter(([k]) => k !== 'enabled')} />
             </section>
           );
         })}

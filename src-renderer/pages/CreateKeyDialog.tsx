@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { ChangeEvent } from 'react';
 import { keyGenerateSchema } from '../../src-shared/management.ts';
 import { useApp } from '../AppContext.tsx';
-import { Dialog } from '../components/Dialog.tsx';
+import { FormFrame } from '../components/FormFrame.tsx';
 import { Field, FormError } from '../components/Field.tsx';
 import { ModelPicker } from '../components/ModelPicker.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
@@ -82,78 +82,63 @@ export function CreateKeyDialog({ onClose, onCreated, availableModelsHint }: { o
   };
 
   return (
-    <Dialog
+    <FormFrame
       title="Create key"
       size="large"
-      onClose={onClose}
       description="A virtual key for an app or a person. Limits and budgets are enforced by the gateway."
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="create-key-form" className="button button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create key'}
-          </button>
-        </>
-      }
+      formId="create-key-form"
+      submitLabel="Create key"
+      busyLabel="Creating…"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={() => void submit()}
     >
-      <form
-        id="create-key-form"
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <FormError message={errors._form} />
-        <Field label="Alias" name="key_alias" error={errors.key_alias} hint="A name you will recognise in logs, e.g. “notebook” or “ci”.">
-          <input type="text" value={form.key_alias} onChange={set('key_alias')} data-autofocus autoComplete="off" />
+      <FormError message={errors._form} />
+      <Field label="Alias" name="key_alias" error={errors.key_alias} hint="A name you will recognise in logs, e.g. “notebook” or “ci”.">
+        <input type="text" value={form.key_alias} onChange={set('key_alias')} data-autofocus autoComplete="off" />
+      </Field>
+      <div className={errors.models === undefined ? '' : 'field-invalid'} data-field="models">
+        <ModelPicker label="Models" available={models.data ?? []} selected={selected} onChange={(m) => {
+            setSelected(m);
+            clearError('models');
+          }} loading={models.loading} invalid={errors.models !== undefined} />
+        <p className="field-hint">{availableModelsHint ?? 'None selected: the key may use every model its owner may use.'}</p>
+        {errors.models === undefined ? null : <p className="field-error">{errors.models}</p>}
+      </div>
+      <div className="form-row">
+        <Field label="Max budget (USD)" name="max_budget" error={errors.max_budget}>
+          <input type="text" inputMode="decimal" value={form.max_budget} onChange={set('max_budget')} placeholder="no limit" />
         </Field>
-        <div className={errors.models === undefined ? '' : 'field-invalid'} data-field="models">
-          <ModelPicker label="Models" available={models.data ?? []} selected={selected} onChange={(m) => {
-              setSelected(m);
-              clearError('models');
-            }} loading={models.loading} invalid={errors.models !== undefined} />
-          <p className="field-hint">{availableModelsHint ?? 'None selected: the key may use every model its owner may use.'}</p>
-          {errors.models === undefined ? null : <p className="field-error">{errors.models}</p>}
-        </div>
+        <Field label="Budget resets every" name="budget_duration" error={errors.budget_duration} hint="e.g. 1d, 1w, 1mo">
+          <input type="text" list="duration-suggestions" value={form.budget_duration} onChange={set('budget_duration')} placeholder="never" />
+        </Field>
+        <Field label="Expires after" name="duration" error={errors.duration} hint="e.g. 30d; empty = never">
+          <input type="text" list="duration-suggestions" value={form.duration} onChange={set('duration')} placeholder="never" />
+        </Field>
+      </div>
+      <div className="form-row">
+        <Field label="Requests per minute" name="rpm_limit" error={errors.rpm_limit}>
+          <input type="text" inputMode="numeric" value={form.rpm_limit} onChange={set('rpm_limit')} placeholder="no limit" />
+        </Field>
+        <Field label="Tokens per minute" name="tpm_limit" error={errors.tpm_limit}>
+          <input type="text" inputMode="numeric" value={form.tpm_limit} onChange={set('tpm_limit')} placeholder="no limit" />
+        </Field>
+      </div>
+      {canAssign ? (
         <div className="form-row">
-          <Field label="Max budget (USD)" name="max_budget" error={errors.max_budget}>
-            <input type="text" inputMode="decimal" value={form.max_budget} onChange={set('max_budget')} placeholder="no limit" />
+          <Field label="Owner user ID" name="user_id" error={errors.user_id} hint="Optional. The key acts with this user’s role.">
+            <input type="text" value={form.user_id} onChange={set('user_id')} autoComplete="off" />
           </Field>
-          <Field label="Budget resets every" name="budget_duration" error={errors.budget_duration} hint="e.g. 1d, 1w, 1mo">
-            <input type="text" list="duration-suggestions" value={form.budget_duration} onChange={set('budget_duration')} placeholder="never" />
-          </Field>
-          <Field label="Expires after" name="duration" error={errors.duration} hint="e.g. 30d; empty = never">
-            <input type="text" list="duration-suggestions" value={form.duration} onChange={set('duration')} placeholder="never" />
+          <Field label="Team ID" name="team_id" error={errors.team_id} hint="Optional. Team budgets and model access apply.">
+            <input type="text" value={form.team_id} onChange={set('team_id')} autoComplete="off" />
           </Field>
         </div>
-        <div className="form-row">
-          <Field label="Requests per minute" name="rpm_limit" error={errors.rpm_limit}>
-            <input type="text" inputMode="numeric" value={form.rpm_limit} onChange={set('rpm_limit')} placeholder="no limit" />
-          </Field>
-          <Field label="Tokens per minute" name="tpm_limit" error={errors.tpm_limit}>
-            <input type="text" inputMode="numeric" value={form.tpm_limit} onChange={set('tpm_limit')} placeholder="no limit" />
-          </Field>
-        </div>
-        {canAssign ? (
-          <div className="form-row">
-            <Field label="Owner user ID" name="user_id" error={errors.user_id} hint="Optional. The key acts with this user’s role.">
-              <input type="text" value={form.user_id} onChange={set('user_id')} autoComplete="off" />
-            </Field>
-            <Field label="Team ID" name="team_id" error={errors.team_id} hint="Optional. Team budgets and model access apply.">
-              <input type="text" value={form.team_id} onChange={set('team_id')} autoComplete="off" />
-            </Field>
-          </div>
-        ) : null}
-        <datalist id="duration-suggestions">
-          {DURATION_SUGGESTIONS.map((d) => (
-            <option key={d} value={d} />
-          ))}
-        </datalist>
-      </form>
-    </Dialog>
+      ) : null}
+      <datalist id="duration-suggestions">
+        {DURATION_SUGGESTIONS.map((d) => (
+          <option key={d} value={d} />
+        ))}
+      </datalist>
+    </FormFrame>
   );
 }

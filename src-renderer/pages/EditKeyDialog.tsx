@@ -4,10 +4,10 @@
  */
 import type { KeyView } from '../../src-shared/management.ts';
 import { keyUpdateSchema } from '../../src-shared/management.ts';
-import { useApp } from '../AppContext.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import type { FormValues } from '../components/FormDialog.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
+import { usePost } from '../hooks/useMutation.ts';
 import { DURATION_SUGGESTIONS } from './CreateKeyDialog.tsx';
 
 type KeyRow = Partial<KeyView> & Record<string, unknown>;
@@ -28,7 +28,7 @@ export function initialKeyValues(row: KeyRow): FormValues {
 }
 
 export function EditKeyDialog({ row, keyRef, label, onClose, onSaved }: { row: KeyRow; keyRef: string; label: string; onClose: () => void; onSaved: () => void }) {
-  const { client, notify } = useApp();
+  const post = usePost();
   const models = useModelNames();
   return (
     <FormDialog
@@ -48,11 +48,7 @@ export function EditKeyDialog({ row, keyRef, label, onClose, onSaved }: { row: K
         { name: 'rpm_limit', label: 'Requests per minute', kind: 'number', placeholder: 'no limit' },
         { name: 'tpm_limit', label: 'Tokens per minute', kind: 'number', placeholder: 'no limit' },
       ]}
-      onSubmit={async (body) => {
-        await client.post('/key/update', body);
-        notify(`${label} saved.`);
-        onSaved();
-      }}
+      onSubmit={(body) => post('/key/update', body, `${label} saved.`, onSaved)}
     >
       <datalist id="edit-duration-suggestions">
         {DURATION_SUGGESTIONS.map((d) => (

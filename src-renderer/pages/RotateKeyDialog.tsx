@@ -2,8 +2,8 @@
 import { useState } from 'react';
 import { durationString } from '../../src-shared/management.ts';
 import { useApp } from '../AppContext.tsx';
-import { Dialog } from '../components/Dialog.tsx';
 import { Field, FormError } from '../components/Field.tsx';
+import { FormFrame } from '../components/FormFrame.tsx';
 import type { FieldErrors } from '../lib/forms.ts';
 import { serverFieldErrors } from '../lib/forms.ts';
 import type { GeneratedKey } from './CreateKeyDialog.tsx';
@@ -33,36 +33,12 @@ export function RotateKeyDialog({ keyRef, label, onClose, onRotated }: { keyRef:
     }
   };
   return (
-    <Dialog
-      title={`Rotate ${label}`}
-      size="small"
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="rotate-form" className="button button-primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate key'}
-          </button>
-        </>
-      }
-    >
-      <form
-        id="rotate-form"
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <p>A new secret is issued. Budgets, spend, limits and logs stay with the key.</p>
-        <FormError message={errors._form} />
-        <Field label="Grace period" name="grace_period" error={errors.grace_period} hint="The old secret keeps working this long, so you can update your apps. Empty = stop it now.">
-          <input type="text" value={grace} onChange={(e) => setGrace(e.target.value)} data-autofocus />
-        </Field>
-      </form>
-    </Dialog>
+    <FormFrame title={`Rotate ${label}`} size="small" formId="rotate-form" submitLabel="Rotate key" busyLabel="Rotating…" busy={busy} onClose={onClose} onSubmit={() => void submit()}>
+      <p>A new secret is issued. Budgets, spend, limits and logs stay with the key.</p>
+      <FormError message={errors._form} />
+      <Field label="Grace period" name="grace_period" error={errors.grace_period} hint="The old secret keeps working this long, so you can update your apps. Empty = stop it now.">
+        <input type="text" value={grace} onChange={(e) => setGrace(e.target.value)} data-autofocus />
+      </Field>
+    </FormFrame>
   );
 }
