@@ -18,8 +18,9 @@ export function RefreshButton({ onClick }: { onClick: () => void }) {
   );
 }
 
-/** A small button in a table row; `label` is its accessible name (the action and the row). */
-export function RowButton({ label, onClick, danger = false, children }: { label: string; onClick: () => void; danger?: boolean; children: ReactNode }) {
+/** A small button in a table row; `label` is its accessible name (the action and the row). Not shown when not `allowed`. */
+export function RowButton({ label, onClick, danger = false, allowed = true, children }: { label: string; onClick: () => void; danger?: boolean; allowed?: boolean; children: ReactNode }) {
+  if (!allowed) return null;
   return (
     <button type="button" className={danger ? 'button button-small button-danger-quiet' : 'button button-small'} onClick={onClick} aria-label={label}>
       {children}

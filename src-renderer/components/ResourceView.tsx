@@ -1,6 +1,8 @@
 /** The error / loading / empty / loaded states of a page's data, in the same order on every page. */
 import type { ReactNode } from 'react';
 import type { Resource } from '../hooks/useResource.ts';
+import { DataTable } from './DataTable.tsx';
+import type { TableProps } from './DataTable.tsx';
 import { ErrorBanner, Loading } from './States.tsx';
 
 /** The error banner (with Retry) and the first-load spinner of a resource. */
@@ -21,5 +23,14 @@ export function ResourceList<T>({ resource, items, empty, children }: { resource
       {items?.length === 0 ? empty : null}
       {items !== undefined && items.length > 0 ? children(items) : null}
     </>
+  );
+}
+
+/** A ResourceList whose rows are a page's main table: one `row` (a `<tr>`) per item. */
+export function ResourceTable<T>({ resource, items, empty, row, ...table }: Omit<TableProps, 'children'> & { resource: Resource<unknown>; items: readonly T[] | undefined; empty: ReactNode; row: (item: T, index: number) => ReactNode }) {
+  return (
+    <ResourceList resource={resource} items={items} empty={empty}>
+      {(rows) => <DataTable {...table}>{rows.map(row)}</DataTable>}
+    </ResourceList>
   );
 }

@@ -4,10 +4,9 @@ import { useApp } from '../AppContext.tsx';
 import { pickString, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
 import { RefreshButton } from '../components/Buttons.tsx';
-import { DataTable } from '../components/DataTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { changeSummary } from '../lib/audit.ts';
@@ -47,43 +46,45 @@ export function AuditPage() {
         description="Every management change: who, what, when, before and after."
         actions={<RefreshButton onClick={audit.reload} />}
       />
-      <ResourceList resource={audit} items={audit.data?.items} empty={<EmptyState title="No changes recorded yet" />}>
-        {(rows) => (
-          <DataTable columns={['When', 'Actor', 'Action', 'Object', 'Changes']} className="table table-dense" testId="audit-table">
-            {rows.map((r, i) => {
-              const before = parsed(r.before);
-              const after = parsed(r.after);
-              return (
-                <tr key={pickString(r, 'id') ?? i}>
-                  <td className="nowrap">{formatDateTime(pickString(r, 'created_at', 'updated_at'))}</td>
-                  <td className="mono">{pickString(r, 'actor', 'changed_by') ?? '—'}</td>
-                  <td>
-                    <Badge tone={/delete|block/i.test(pickString(r, 'action') ?? '') ? 'warning' : 'neutral'}>{pickString(r, 'action') ?? '—'}</Badge>
-                  </td>
-                  <td>
-                    <span className="muted">{pickString(r, 'object_type', 'table_name') ?? ''}</span> <span className="mono">{pickString(r, 'object_id') ?? ''}</span>
-                  </td>
-                  <td>
-                    <details>
-                      <summary>{changeSummary(before, after)}</summary>
-                      <div className="diff">
-                        <div>
-                          <div className="diff-label">Before</div>
-                          <pre className="mono">{json(before)}</pre>
-                        </div>
-                        <div>
-                          <div className="diff-label">After</div>
-                          <pre className="mono">{json(after)}</pre>
-                        </div>
-                      </div>
-                    </details>
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-        )}
-      </ResourceList>
+      <ResourceTable
+        resource={audit}
+        items={audit.data?.items}
+        empty={<EmptyState title="No changes recorded yet" />}
+        columns={['When', 'Actor', 'Action', 'Object', 'Changes']}
+        className="table table-dense"
+        testId="audit-table"
+        row={(r, i) => {
+          const before = parsed(r.before);
+          const after = parsed(r.after);
+          return (
+            <tr key={pickString(r, 'id') ?? i}>
+              <td className="nowrap">{formatDateTime(pickString(r, 'created_at', 'updated_at'))}</td>
+              <td className="mono">{pickString(r, 'actor', 'changed_by') ?? '—'}</td>
+              <td>
+                <Badge tone={/delete|block/i.test(pickString(r, 'action') ?? '') ? 'warning' : 'neutral'}>{pickString(r, 'action') ?? '—'}</Badge>
+              </td>
+              <td>
+                <span className="muted">{pickString(r, 'object_type', 'table_name') ?? ''}</span> <span className="mono">{pickString(r, 'object_id') ?? ''}</span>
+              </td>
+              <td>
+                <details>
+                  <summary>{changeSummary(before, after)}</summary>
+                  <div className="diff">
+                    <div>
+                      <div className="diff-label">Before</div>
+                      <pre className="mono">{json(before)}</pre>
+                    </div>
+                    <div>
+                      <div className="diff-label">After</div>
+                      <pre className="mono">{json(after)}</pre>
+                    </div>
+                  </div>
+                </details>
+              </td>
+            </tr>
+          );
+        }}
+      />
       {audit.data !== undefined && (page > 1 || (audit.data.totalPages ?? 1) > 1) ? <Pagination page={page} totalPages={audit.data.totalPages} onPage={setPage} /> : null}
     </>
   );

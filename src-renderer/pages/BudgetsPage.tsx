@@ -3,10 +3,9 @@ import { useState } from 'react';
 import { useApp } from '../AppContext.tsx';
 import { pickNumber, pickString, toList } from '../api/lists.ts';
 import { PrimaryButton } from '../components/Buttons.tsx';
-import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { usePost } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -28,23 +27,23 @@ export function BudgetsPage() {
         description="Named budgets and limits you can attach to customers, team members and organizations."
         actions={canCreate ? <PrimaryButton onClick={() => setCreating(true)}>New budget</PrimaryButton> : undefined}
       />
-      <ResourceList resource={budgets} items={budgets.data} empty={<EmptyState title="No budgets yet" />}>
-        {(rows) => (
-          <DataTable columns={['Budget ID', { label: 'Max', num: true }, { label: 'Soft', num: true }, 'Resets every', { label: 'RPM', num: true }, { label: 'TPM', num: true }, 'Created']}>
-            {rows.map((b) => (
-              <tr key={pickString(b, 'budget_id') ?? ''}>
-                <td className="mono">{pickString(b, 'budget_id')}</td>
-                <td className="num">{formatMoney(pickNumber(b, 'max_budget'))}</td>
-                <td className="num">{formatMoney(pickNumber(b, 'soft_budget'))}</td>
-                <td>{pickString(b, 'budget_duration') ?? <span className="muted">never</span>}</td>
-                <td className="num">{formatInt(pickNumber(b, 'rpm_limit'))}</td>
-                <td className="num">{formatInt(pickNumber(b, 'tpm_limit'))}</td>
-                <td>{formatDateTime(pickString(b, 'created_at'))}</td>
-              </tr>
-            ))}
-          </DataTable>
+      <ResourceTable
+        resource={budgets}
+        items={budgets.data}
+        empty={<EmptyState title="No budgets yet" />}
+        columns={['Budget ID', { label: 'Max', num: true }, { label: 'Soft', num: true }, 'Resets every', { label: 'RPM', num: true }, { label: 'TPM', num: true }, 'Created']}
+        row={(b) => (
+          <tr key={pickString(b, 'budget_id') ?? ''}>
+            <td className="mono">{pickString(b, 'budget_id')}</td>
+            <td className="num">{formatMoney(pickNumber(b, 'max_budget'))}</td>
+            <td className="num">{formatMoney(pickNumber(b, 'soft_budget'))}</td>
+            <td>{pickString(b, 'budget_duration') ?? <span className="muted">never</span>}</td>
+            <td className="num">{formatInt(pickNumber(b, 'rpm_limit'))}</td>
+            <td className="num">{formatInt(pickNumber(b, 'tpm_limit'))}</td>
+            <td>{formatDateTime(pickString(b, 'created_at'))}</td>
+          </tr>
         )}
-      </ResourceList>
+      />
       {creating ? (
         <FormDialog
           title="New budget"

@@ -5,10 +5,9 @@ import { pickNumber, pickString, toList } from '../api/lists.ts';
 import { BlockedBadge } from '../components/Badge.tsx';
 import { BlockButton, PrimaryButton } from '../components/Buttons.tsx';
 import { DASH, SpendCell } from '../components/Cells.tsx';
-import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { usePost, useSetBlocked } from '../hooks/useMutation.ts';
 import { useResource } from '../hooks/useResource.ts';
@@ -47,23 +46,24 @@ export function CustomersPage() {
         }
         actions={canCreate ? <PrimaryButton onClick={() => setCreating(true)}>New customer</PrimaryButton> : undefined}
       />
-      <ResourceList resource={customers} items={customers.data} empty={<EmptyState title="No customers yet">They appear here when requests name one, or when you add one.</EmptyState>}>
-        {(rows) => (
-          <DataTable columns={['Customer ID', 'Alias', { label: 'Spend / budget', num: true }, 'Status']} actions>
-            {rows.map((c) => (
-              <tr key={customerId(c)}>
-                <td className="mono">{customerId(c)}</td>
-                <td>{pickString(c, 'alias') ?? DASH}</td>
-                <SpendCell spend={pickNumber(c, 'spend')} max={budgetOf(c)} />
-                <td>
-                  <BlockedBadge blocked={c.blocked === true} />
-                </td>
-                <td className="actions">{canBlock ? <BlockButton blocked={c.blocked === true} name={customerId(c)} onToggle={(b) => void setBlocked(c, b)} /> : null}</td>
-              </tr>
-            ))}
-          </DataTable>
+      <ResourceTable
+        resource={customers}
+        items={customers.data}
+        empty={<EmptyState title="No customers yet">They appear here when requests name one, or when you add one.</EmptyState>}
+        columns={['Customer ID', 'Alias', { label: 'Spend / budget', num: true }, 'Status']}
+        actions
+        row={(c) => (
+          <tr key={customerId(c)}>
+            <td className="mono">{customerId(c)}</td>
+            <td>{pickString(c, 'alias') ?? DASH}</td>
+            <SpendCell spend={pickNumber(c, 'spend')} max={budgetOf(c)} />
+            <td>
+              <BlockedBadge blocked={c.blocked === true} />
+            </td>
+            <td className="actions">{canBlock ? <BlockButton blocked={c.blocked === true} name={customerId(c)} onToggle={(b) => void setBlocked(c, b)} /> : null}</td>
+          </tr>
         )}
-      </ResourceList>
+      />
       {creating ? (
         <FormDialog
           title="New customer"

@@ -7,10 +7,9 @@ import { Badge, BlockedBadge } from '../components/Badge.tsx';
 import { BlockButton, PrimaryButton, RefreshButton, RowButton } from '../components/Buttons.tsx';
 import { DASH, ModelsCell, SpendCell } from '../components/Cells.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
-import { DataTable } from '../components/DataTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
 import { usePost, useSetBlocked } from '../hooks/useMutation.ts';
@@ -95,42 +94,38 @@ export function KeysPage() {
           </>
         }
       />
-      <ResourceList resource={keys} items={keys.data?.items} empty={<EmptyState title="No keys yet">{canCreate ? 'Create a key to call models through the gateway.' : null}</EmptyState>}>
-        {(rows) => (
-          <DataTable columns={['Alias', 'Key', 'Models', { label: 'Spend / budget', num: true }, 'Expires', 'Status']} actions testId="keys-table">
-            {rows.map((row) => (
-              <tr key={keyRef(row)}>
-                <td>{row.key_alias ?? DASH}</td>
-                <td className="mono">{row.key_name ?? '—'}</td>
-                <ModelsCell models={row.models} />
-                <SpendCell spend={row.spend} max={row.max_budget} per={row.budget_duration} />
-                <td>{row.expires ? formatDateTime(row.expires) : <span className="muted">never</span>}</td>
-                <td>
-                  <KeyStatus row={row} />
-                </td>
-                <td className="actions">
-                  {canEdit ? (
-                    <RowButton label={`Edit ${keyLabel(row)}`} onClick={() => setModal({ kind: 'edit', row })}>
-                      Edit
-                    </RowButton>
-                  ) : null}
-                  {canRotate ? (
-                    <RowButton label={`Rotate ${keyLabel(row)}`} onClick={() => setModal({ kind: 'rotate', row })}>
-                      Rotate
-                    </RowButton>
-                  ) : null}
-                  {canBlock ? <BlockButton blocked={row.blocked === true} name={keyLabel(row)} onToggle={(b) => void setBlocked(row, b)} /> : null}
-                  {canDelete ? (
-                    <RowButton label={`Delete ${keyLabel(row)}`} onClick={() => setModal({ kind: 'delete', row })} danger>
-                      Delete
-                    </RowButton>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+      <ResourceTable
+        resource={keys}
+        items={keys.data?.items}
+        empty={<EmptyState title="No keys yet">{canCreate ? 'Create a key to call models through the gateway.' : null}</EmptyState>}
+        columns={['Alias', 'Key', 'Models', { label: 'Spend / budget', num: true }, 'Expires', 'Status']}
+        actions
+        testId="keys-table"
+        row={(row) => (
+          <tr key={keyRef(row)}>
+            <td>{row.key_alias ?? DASH}</td>
+            <td className="mono">{row.key_name ?? '—'}</td>
+            <ModelsCell models={row.models} />
+            <SpendCell spend={row.spend} max={row.max_budget} per={row.budget_duration} />
+            <td>{row.expires ? formatDateTime(row.expires) : <span className="muted">never</span>}</td>
+            <td>
+              <KeyStatus row={row} />
+            </td>
+            <td className="actions">
+              <RowButton allowed={canEdit} label={`Edit ${keyLabel(row)}`} onClick={() => setModal({ kind: 'edit', row })}>
+                Edit
+              </RowButton>
+              <RowButton allowed={canRotate} label={`Rotate ${keyLabel(row)}`} onClick={() => setModal({ kind: 'rotate', row })}>
+                Rotate
+              </RowButton>
+              {canBlock ? <BlockButton blocked={row.blocked === true} name={keyLabel(row)} onToggle={(b) => void setBlocked(row, b)} /> : null}
+              <RowButton allowed={canDelete} label={`Delete ${keyLabel(row)}`} onClick={() => setModal({ kind: 'delete', row })} danger>
+                Delete
+              </RowButton>
+            </td>
+          </tr>
         )}
-      </ResourceList>
+      />
       {keys.data !== undefined && (keys.data.totalPages ?? 1) > 1 ? <Pagination page={page} totalPages={keys.data.totalPages} onPage={setPage} /> : null}
 
       {modal?.kind === 'create' ? (

@@ -5,10 +5,9 @@ import { pickNumber, pickString, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
 import { RefreshButton } from '../components/Buttons.tsx';
 import { DASH } from '../components/Cells.tsx';
-import { DataTable } from '../components/DataTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { daysAgo, formatDuration, formatShortTime, formatInt, formatMoney, isoDay, localDayInputsRange } from '../lib/format.ts';
@@ -111,31 +110,29 @@ export function LogsPage() {
           </button>
         </div>
       </form>
-      <ResourceList resource={logs} items={logs.data?.items} empty={<EmptyState title="No requests match">Widen the dates or clear a filter.</EmptyState>}>
-        {(rows) => (
-          <DataTable
-            columns={['Time', 'Model', 'Key', 'User', 'Team', 'End user', { label: <abbr title="Prompt tokens">In</abbr>, num: true }, { label: <abbr title="Completion tokens">Out</abbr>, num: true }, { label: 'Cost', num: true }, 'Status', { label: 'Latency', num: true }]}
-            className="table table-dense"
-            testId="logs-table"
-          >
-            {rows.map((r, i) => (
-              <tr key={pickString(r, 'request_id') ?? i} title={pickString(r, 'request_id') ?? undefined}>
-                <td className="nowrap">{formatShortTime(pickString(r, 'startTime', 'start_time'))}</td>
-                <td className="mono nowrap">{pickString(r, 'model', 'model_group') ?? '—'}</td>
-                <td className="mono nowrap" title={pickString(r, 'key_name') ?? undefined}>{pickString(r, 'key_alias', 'key_name') ?? '—'}</td>
-                <td>{pickString(r, 'user', 'user_id') ?? DASH}</td>
-                <td>{pickString(r, 'team_alias', 'team_id') ?? DASH}</td>
-                <td>{pickString(r, 'end_user', 'customer_id') ?? DASH}</td>
-                <td className="num">{formatInt(pickNumber(r, 'prompt_tokens'))}</td>
-                <td className="num">{formatInt(pickNumber(r, 'completion_tokens'))}</td>
-                <td className="num">{formatMoney(pickNumber(r, 'spend'))}</td>
-                <td>{isFailure(r) ? <Badge tone="danger">{pickString(r, 'status')}</Badge> : <Badge tone="success">{pickString(r, 'status') ?? 'success'}</Badge>}</td>
-                <td className="num">{formatDuration(latencyMs(r))}</td>
-              </tr>
-            ))}
-          </DataTable>
+      <ResourceTable
+        resource={logs}
+        items={logs.data?.items}
+        empty={<EmptyState title="No requests match">Widen the dates or clear a filter.</EmptyState>}
+        columns={['Time', 'Model', 'Key', 'User', 'Team', 'End user', { label: <abbr title="Prompt tokens">In</abbr>, num: true }, { label: <abbr title="Completion tokens">Out</abbr>, num: true }, { label: 'Cost', num: true }, 'Status', { label: 'Latency', num: true }]}
+        className="table table-dense"
+        testId="logs-table"
+        row={(r, i) => (
+          <tr key={pickString(r, 'request_id') ?? i} title={pickString(r, 'request_id') ?? undefined}>
+            <td className="nowrap">{formatShortTime(pickString(r, 'startTime', 'start_time'))}</td>
+            <td className="mono nowrap">{pickString(r, 'model', 'model_group') ?? '—'}</td>
+            <td className="mono nowrap" title={pickString(r, 'key_name') ?? undefined}>{pickString(r, 'key_alias', 'key_name') ?? '—'}</td>
+            <td>{pickString(r, 'user', 'user_id') ?? DASH}</td>
+            <td>{pickString(r, 'team_alias', 'team_id') ?? DASH}</td>
+            <td>{pickString(r, 'end_user', 'customer_id') ?? DASH}</td>
+            <td className="num">{formatInt(pickNumber(r, 'prompt_tokens'))}</td>
+            <td className="num">{formatInt(pickNumber(r, 'completion_tokens'))}</td>
+            <td className="num">{formatMoney(pickNumber(r, 'spend'))}</td>
+            <td>{isFailure(r) ? <Badge tone="danger">{pickString(r, 'status')}</Badge> : <Badge tone="success">{pickString(r, 'status') ?? 'success'}</Badge>}</td>
+            <td className="num">{formatDuration(latencyMs(r))}</td>
+          </tr>
         )}
-      </ResourceList>
+      />
       {logs.data !== undefined && (page > 1 || (logs.data.totalPages ?? 1) > 1 || logs.data.items.length === PAGE_SIZE) ? (
         <Pagination page={page} totalPages={logs.data.totalPages} onPage={setPage} />
       ) : null}

@@ -144,11 +144,9 @@ export function ModelsPage() {
                 <td>{groups.length === 0 ? DASH : <span className="chips">{groups.map((g) => <Badge key={g}>{g}</Badge>)}</span>}</td>
                 {showActions ? (
                   <td className="actions">
-                    {removable(m) ? (
-                      <RowButton label={`Remove ${pickString(m, 'model_name') ?? 'model'}`} onClick={() => setRemoving(m)} danger>
-                        Remove
-                      </RowButton>
-                    ) : null}
+                    <RowButton allowed={removable(m)} label={`Remove ${pickString(m, 'model_name') ?? 'model'}`} onClick={() => setRemoving(m)} danger>
+                      Remove
+                    </RowButton>
                   </td>
                 ) : null}
               </tr>

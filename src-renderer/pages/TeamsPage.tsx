@@ -6,11 +6,11 @@ import { Badge, BlockedBadge } from '../components/Badge.tsx';
 import { BlockButton, PrimaryButton, RowButton } from '../components/Buttons.tsx';
 import { DASH, ModelsCell, SpendCell } from '../components/Cells.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
-import { DataTable, Table } from '../components/DataTable.tsx';
+import { Table } from '../components/DataTable.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
 import { usePost, useSetBlocked } from '../hooks/useMutation.ts';
@@ -67,30 +67,31 @@ export function TeamsPage() {
         description="Teams share budgets, limits and model access; their keys inherit them."
         actions={canCreate ? <PrimaryButton onClick={() => setModal({ kind: 'new' })}>New team</PrimaryButton> : undefined}
       />
-      <ResourceList resource={teams} items={teams.data} empty={<EmptyState title="No teams yet" />}>
-        {(rows) => (
-          <DataTable columns={['Team', 'ID', { label: 'Members', num: true }, 'Models', { label: 'Spend / budget', num: true }, 'Status']} actions>
-            {rows.map((t) => (
-              <tr key={teamId(t)}>
-                <td>{pickString(t, 'team_alias') ?? DASH}</td>
-                <td className="mono">{teamId(t)}</td>
-                <td className="num">{teamMembers(t).length}</td>
-                <ModelsCell models={Array.isArray(t.models) ? (t.models as string[]) : []} />
-                <SpendCell spend={pickNumber(t, 'spend')} max={pickNumber(t, 'max_budget')} />
-                <td>
-                  <BlockedBadge blocked={t.blocked === true} />
-                </td>
-                <td className="actions">
-                  <RowButton label={`Members of ${teamName(t)}`} onClick={() => setModal({ kind: 'members', id: teamId(t) })}>
-                    Members
-                  </RowButton>
-                  {canBlock ? <BlockButton blocked={t.blocked === true} name={teamName(t)} onToggle={(b) => void setBlocked(t, b)} /> : null}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+      <ResourceTable
+        resource={teams}
+        items={teams.data}
+        empty={<EmptyState title="No teams yet" />}
+        columns={['Team', 'ID', { label: 'Members', num: true }, 'Models', { label: 'Spend / budget', num: true }, 'Status']}
+        actions
+        row={(t) => (
+          <tr key={teamId(t)}>
+            <td>{pickString(t, 'team_alias') ?? DASH}</td>
+            <td className="mono">{teamId(t)}</td>
+            <td className="num">{teamMembers(t).length}</td>
+            <ModelsCell models={Array.isArray(t.models) ? (t.models as string[]) : []} />
+            <SpendCell spend={pickNumber(t, 'spend')} max={pickNumber(t, 'max_budget')} />
+            <td>
+              <BlockedBadge blocked={t.blocked === true} />
+            </td>
+            <td className="actions">
+              <RowButton label={`Members of ${teamName(t)}`} onClick={() => setModal({ kind: 'members', id: teamId(t) })}>
+                Members
+              </RowButton>
+              {canBlock ? <BlockButton blocked={t.blocked === true} name={teamName(t)} onToggle={(b) => void setBlocked(t, b)} /> : null}
+            </td>
+          </tr>
         )}
-      </ResourceList>
+      />
       {modal?.kind === 'new' ? (
         <FormDialog
           title="New team"
@@ -181,11 +182,9 @@ function MembersDialog({ team, canEdit, onChanged, onClose }: { team: Row; canEd
               <td>{m.user_email ?? DASH}</td>
               <td>{m.role === 'admin' ? <Badge tone="accent">Team admin</Badge> : 'Member'}</td>
               <td className="actions">
-                {canEdit ? (
-                  <RowButton label={`Remove ${m.user_id}`} onClick={() => setRemoving(m)} danger>
-                    Remove
-                  </RowButton>
-                ) : null}
+                <RowButton allowed={canEdit} label={`Remove ${m.user_id}`} onClick={() => setRemoving(m)} danger>
+                  Remove
+                </RowButton>
               </td>
             </tr>
           ))}

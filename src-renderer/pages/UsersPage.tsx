@@ -5,12 +5,11 @@ import { pickNumber, pickString, toList, toPage } from '../api/lists.ts';
 import { Badge } from '../components/Badge.tsx';
 import { PrimaryButton, RowButton } from '../components/Buttons.tsx';
 import { DASH, SpendCell } from '../components/Cells.tsx';
-import { DataTable } from '../components/DataTable.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import type { FieldSpec, FormValues } from '../components/FormDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Pagination } from '../components/Pagination.tsx';
-import { ResourceList } from '../components/ResourceView.tsx';
+import { ResourceTable } from '../components/ResourceView.tsx';
 import { EmptyState } from '../components/States.tsx';
 import { useModelNames } from '../hooks/useModelNames.ts';
 import { usePost } from '../hooks/useMutation.ts';
@@ -66,36 +65,35 @@ export function UsersPage() {
         description="People who sign in or own keys. A key acts with its owner’s role."
         actions={canCreate ? <PrimaryButton onClick={() => setModal({ kind: 'new' })}>New user</PrimaryButton> : undefined}
       />
-      <ResourceList resource={users} items={users.data?.items} empty={<EmptyState title="No users yet" />}>
-        {(rows) => (
-          <DataTable columns={['User ID', 'Email', 'Role', 'Teams', { label: 'Spend / budget', num: true }, 'Created']} actions>
-            {rows.map((u) => {
-              const uid = pickString(u, 'user_id') ?? '';
-              const teamNames = users.data?.teamNames ?? new Map<string, string>();
-              const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? (teamNames.get(t) ?? t) : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
-              return (
-                <tr key={uid}>
-                  <td className="mono">{uid}</td>
-                  <td>{pickString(u, 'user_email') ?? DASH}</td>
-                  <td>
-                    <Badge tone={u.user_role === 'proxy_admin' ? 'accent' : 'neutral'}>{roleLabel(pickString(u, 'user_role') ?? '')}</Badge>
-                  </td>
-                  <td>{teams.length === 0 ? DASH : teams.join(', ')}</td>
-                  <SpendCell spend={pickNumber(u, 'spend')} max={pickNumber(u, 'max_budget')} />
-                  <td>{formatDateTime(pickString(u, 'created_at'))}</td>
-                  <td className="actions">
-                    {canUpdate ? (
-                      <RowButton label={`Edit ${uid}`} onClick={() => setModal({ kind: 'edit', row: u })}>
-                        Edit
-                      </RowButton>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-        )}
-      </ResourceList>
+      <ResourceTable
+        resource={users}
+        items={users.data?.items}
+        empty={<EmptyState title="No users yet" />}
+        columns={['User ID', 'Email', 'Role', 'Teams', { label: 'Spend / budget', num: true }, 'Created']}
+        actions
+        row={(u) => {
+          const uid = pickString(u, 'user_id') ?? '';
+          const teamNames = users.data?.teamNames ?? new Map<string, string>();
+          const teams = Array.isArray(u.teams) ? (u.teams as unknown[]).map((t) => (typeof t === 'string' ? (teamNames.get(t) ?? t) : pickString(t as Row, 'team_alias', 'team_id') ?? '')) : [];
+          return (
+            <tr key={uid}>
+              <td className="mono">{uid}</td>
+              <td>{pickString(u, 'user_email') ?? DASH}</td>
+              <td>
+                <Badge tone={u.user_role === 'proxy_admin' ? 'accent' : 'neutral'}>{roleLabel(pickString(u, 'user_role') ?? '')}</Badge>
+              </td>
+              <td>{teams.length === 0 ? DASH : teams.join(', ')}</td>
+              <SpendCell spend={pickNumber(u, 'spend')} max={pickNumber(u, 'max_budget')} />
+              <td>{formatDateTime(pickString(u, 'created_at'))}</td>
+              <td className="actions">
+                <RowButton allowed={canUpdate} label={`Edit ${uid}`} onClick={() => setModal({ kind: 'edit', row: u })}>
+                  Edit
+                </RowButton>
+              </td>
+            </tr>
+          );
+        }}
+      />
       {users.data !== undefined && (users.data.totalPages ?? 1) > 1 ? <Pagination page={page} totalPages={users.data.totalPages} onPage={setPage} /> : null}
       {modal?.kind === 'new' ? (
         <FormDialog
