@@ -144,7 +144,13 @@ test('an admin clicks through keys, spend, budgets, rotation, teams, audit, sett
   const apiCalls: Promise<{ url: string; headers: Record<string, string> }>[] = [];
   page.on('request', (r) => {
     const path = new URL(r.url()).pathname;
-    if (!path.startsWith('/ui/') || path === '/ui/session' || path === '/ui/whoami') apiCalls.push(r.allHeaders().then((headers) => ({ url: `${r.method()} ${path}`, headers })));
+    if (!path.startsWith('/ui/') || path === '/ui/session' || path === '/ui/whoami') {
+      const call = r.allHeaders().then((headers) => ({ url: `${r.method()} ${path}`, headers }));
+      // Handled here too, so a request that outlives the page is not an unhandled rejection; the
+      // step that awaits these still fails on any of them.
+      call.catch(() => undefined);
+      apiCalls.push(call);
+    }
   });
   let key = '';
   let keyId = '';
